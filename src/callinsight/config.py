@@ -1,0 +1,111 @@
+"""Settings: defaults, overridden by a TOML file, overridden by ``CALLINSIGHT_*`` variables.
+
+The TOML file is ``./callinsight.toml`` unless ``CALLINSIGHT_CONFIG`` names another one.
+Nested tables map to nested settings (``[channel_roles]`` in TOML,
+``CALLINSIGHT_CHANNEL_ROLES__LEFT=prospect`` in the environment).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from callinsight.errors import ConfigError, E
+
+Role = Literal["rep", "prospect", "unknown"]
+
+# The Hugging Face stack must never try the network: on an offline machine a wrong model
+# name otherwise hangs for over a minute before failing. Set before anything imports it.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+DEFAULT_CONFIG_FILE = Path("callinsight.toml")
+
+
+class ChannelRoles(BaseModel):
+    """Which party each channel of a two-channel call recording holds."""
+
+    left: Role = "rep"
+    right: Role = "prospect"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="CALLINSIGHT_",
+        env_nested_delimiter="__",
+        extra="forbid",
+    )
+
+    workspace: Path = Field(
+        Path("callinsight-data"), description="folder holding the database, audio and indexes"
+    )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default: SQLite file inside the workspace"
+    )
+    transcriber: str = Field("faster-whisper", description="registered transcriber name")
+    model: str = Field("tiny.en", description="'tiny.en', 'base', or a CTranslate2 Whisper folder")
+    compute_type: str = "int8"
+    beam_size: int = Field(1, ge=1, description="1 = greedy: ~3x faster than 5 on CPU")
+    cpu_threads: int = Field(0, ge=0, description="0 = one per core")
+    vad: bool = True
+    language: str | None = Field("en", description="None = detect (multilingual models only)")
+    channel_roles: ChannelRoles = ChannelRoles()
+    store_audio: bool = Field(True, description="keep a copy of each recording in the workspace")
+    corpora: Path | None = Field(None, description="folder of demo corpora; default: the checkout")
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_path = Path(os.environ.get("CALLINSIGHT_CONFIG", DEFAULT_CONFIG_FILE))
+        sources: list[PydanticBaseSettingsSource] = [init_settings, env_settings]
+        if toml_path.exists():
+            try:
+                with toml_path.open("rb") as fh:
+                    tomllib.load(fh)
+            except (OSError, tomllib.TOMLDecodeError) as exc:
+                raise ConfigError(E.E001, path=toml_path, reason=exc) from exc
+            sources.append(TomlConfigSettingsSource(settings_cls, toml_file=toml_path))
+        elif "CALLINSIGHT_CONFIG" in os.environ:
+            raise ConfigError(E.E001, path=toml_path, reason="no such file")
+        return tuple(sources)
+
+    # Derived locations: one place decides the workspace layout.
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.workspace / 'callinsight.db').resolve()}"
+
+    @property
+    def audio_dir(self) -> Path:
+        return self.workspace / "audio"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.workspace / "models"
+
+    @property
+    def corpora_dir(self) -> Path:
+        if self.corpora is not None:
+            return self.corpora
+        # An editable install (the Makefile's) finds corpora/ at the top of the checkout.
+        return Path(__file__).resolve().parents[2] / "corpora"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from defaults, the TOML file and the environment; keyword overrides win."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})

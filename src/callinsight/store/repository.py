@@ -1,0 +1,208 @@
+"""Reads and writes of calls and utterances, in records rather than rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import fields
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from callinsight.config import Settings
+from callinsight.errors import E, StoreError
+from callinsight.records import Call, CallMetadata, Transcript, Utterance, Word
+from callinsight.store.engine import open_engine
+from callinsight.store.schema import CallRow, UtteranceRow
+
+_META_FIELDS = tuple(f.name for f in fields(CallMetadata))
+
+
+def _call_from_row(row: CallRow) -> Call:
+    return Call(
+        id=row.id,
+        source_file=row.source_file,
+        source_kind=row.source_kind,  # type: ignore[arg-type]
+        format=row.format,
+        status=row.status,
+        metadata=CallMetadata(**{name: getattr(row, name) for name in _META_FIELDS}),
+        duration_s=row.duration_s,
+        language=row.language,
+        channels=row.channels,
+        method=row.method,
+        error=row.error,
+        audio_path=row.audio_path,
+    )
+
+
+def _utterance_from_row(row: UtteranceRow) -> Utterance:
+    return Utterance(
+        index=row.idx,
+        speaker=row.speaker,
+        text=row.text,
+        start_s=row.start_s,
+        end_s=row.end_s,
+        role=row.role,  # type: ignore[arg-type]
+        role_source=row.role_source,
+        channel=row.channel,
+        confidence=row.confidence,
+        words=tuple(Word(*w) for w in row.words or ()),
+    )
+
+
+def _utterance_row(call_id: str, u: Utterance) -> UtteranceRow:
+    return UtteranceRow(
+        call_id=call_id,
+        idx=u.index,
+        speaker=u.speaker,
+        role=u.role,
+        role_source=u.role_source,
+        channel=u.channel,
+        start_s=u.start_s,
+        end_s=u.end_s,
+        text=u.text,
+        confidence=u.confidence,
+        words=[[w.start, w.end, w.text, w.probability] for w in u.words] or None,
+    )
+
+
+class Store:
+    """The project's database. SQLite in the workspace by default, any SQLAlchemy URL otherwise."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = open_engine(url)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Store:
+        return cls(settings.db_url)
+
+    def session(self) -> Session:
+        return self._sessions()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- calls ---------------------------------------------------------------------------
+
+    def get_call(self, call_id: str) -> Call | None:
+        with self.session() as s:
+            row = s.get(CallRow, call_id)
+            return _call_from_row(row) if row else None
+
+    def resolve_call(self, ref: str) -> Call:
+        """The call whose id starts with ``ref``. Raises StoreError [E301] or [E302]."""
+        ref = ref.strip().lower()
+        with self.session() as s:
+            rows = s.scalars(select(CallRow).where(CallRow.id.startswith(ref)).limit(2)).all()
+        if not rows:
+            raise StoreError(E.E301, ref=ref)
+        if len(rows) > 1:
+            with self.session() as s:
+                count = s.scalar(select(func.count()).where(CallRow.id.startswith(ref)))
+            raise StoreError(E.E302, ref=ref, count=count)
+        return _call_from_row(rows[0])
+
+    def list_calls(self) -> list[Call]:
+        with self.session() as s:
+            rows = s.scalars(select(CallRow).order_by(CallRow.date, CallRow.source_file)).all()
+            return [_call_from_row(r) for r in rows]
+
+    def utterance_counts(self) -> dict[str, int]:
+        with self.session() as s:
+            q = select(UtteranceRow.call_id, func.count()).group_by(UtteranceRow.call_id)
+            return {call_id: n for call_id, n in s.execute(q)}
+
+    def save_call(self, call: Call, transcript: Transcript | None = None) -> None:
+        """Insert or replace a call and its utterances in one transaction.
+
+        Replacing happens only for a call that had failed before (a retry): a call that
+        succeeded is never written twice, which the pipeline checks first.
+        """
+        with self.session() as s, s.begin():
+            s.execute(delete(UtteranceRow).where(UtteranceRow.call_id == call.id))
+            s.execute(delete(CallRow).where(CallRow.id == call.id))
+            if call.status != "failed":
+                # An earlier failed attempt at this file (since fixed, so with other bytes)
+                # is superseded, not kept as a second call.
+                s.execute(
+                    delete(CallRow).where(
+                        CallRow.source_file == call.source_file, CallRow.status == "failed"
+                    )
+                )
+            row = CallRow(
+                id=call.id,
+                source_file=call.source_file,
+                source_kind=call.source_kind,
+                format=call.format,
+                status=call.status,
+                duration_s=call.duration_s,
+                language=call.language,
+                channels=call.channels,
+                method=call.method,
+                error=call.error,
+                audio_path=call.audio_path,
+                **call.metadata.as_dict(),
+            )
+            s.add(row)
+            s.flush()
+            if transcript is not None:
+                s.add_all(_utterance_row(call.id, u) for u in transcript.utterances)
+
+    def update_metadata(self, call_id: str, metadata: CallMetadata) -> bool:
+        """Fill or change CRM fields of a stored call; True when something changed."""
+        with self.session() as s, s.begin():
+            row = s.get(CallRow, call_id)
+            if row is None:
+                raise StoreError(E.E301, ref=call_id)
+            changed = False
+            for name, value in metadata.as_dict().items():
+                if value is not None and getattr(row, name) != value:
+                    setattr(row, name, value)
+                    changed = True
+            return changed
+
+    # -- utterances ----------------------------------------------------------------------
+
+    def utterances(self, call_id: str) -> list[Utterance]:
+        with self.session() as s:
+            rows = s.scalars(
+                select(UtteranceRow)
+                .where(UtteranceRow.call_id == call_id)
+                .order_by(UtteranceRow.idx)
+            ).all()
+            return [_utterance_from_row(r) for r in rows]
+
+    def iter_utterance_rows(self, batch: int = 5000) -> Iterator[dict[str, object]]:
+        """Every utterance with its call's source file, in call then turn order, streamed."""
+        q = (
+            select(
+                UtteranceRow.call_id,
+                CallRow.source_file,
+                UtteranceRow.idx,
+                UtteranceRow.speaker,
+                UtteranceRow.role,
+                UtteranceRow.role_source,
+                UtteranceRow.start_s,
+                UtteranceRow.end_s,
+                UtteranceRow.text,
+                UtteranceRow.confidence,
+            )
+            .join(CallRow, CallRow.id == UtteranceRow.call_id)
+            .order_by(CallRow.source_file, UtteranceRow.call_id, UtteranceRow.idx)
+            .execution_options(yield_per=batch)
+        )
+        with self.session() as s:
+            for r in s.execute(q):
+                yield {
+                    "call_id": r.call_id,
+                    "source_file": r.source_file,
+                    "utterance_index": r.idx,
+                    "speaker": r.speaker,
+                    "role": r.role,
+                    "role_source": r.role_source,
+                    "start_s": r.start_s,
+                    "end_s": r.end_s,
+                    "text": r.text,
+                    "confidence": r.confidence,
+                }

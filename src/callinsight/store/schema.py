@@ -1,0 +1,167 @@
+"""SQLAlchemy tables: the single source of truth. Indexes (faiss) are derived from these.
+
+Changing a table means adding an Alembic revision in ``migrations/versions/``; a test checks
+that the migrations produce exactly this schema.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class CallRow(Base):
+    __tablename__ = "calls"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # sha256 hex of the content
+    source_file: Mapped[str] = mapped_column(Text)
+    source_kind: Mapped[str] = mapped_column(String(16))  # audio | transcript
+    format: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str | None] = mapped_column(Text)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    duration_s: Mapped[float | None] = mapped_column(Float)
+    language: Mapped[str | None] = mapped_column(String(16))
+    channels: Mapped[int | None] = mapped_column(Integer)
+    rep: Mapped[str | None] = mapped_column(String(200))
+    account: Mapped[str | None] = mapped_column(String(200))
+    deal_id: Mapped[str | None] = mapped_column(String(100))
+    stage: Mapped[str | None] = mapped_column(String(50))
+    outcome: Mapped[str | None] = mapped_column(String(16))
+    industry: Mapped[str | None] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(16))  # transcribed | failed
+    error: Mapped[str | None] = mapped_column(Text)
+    method: Mapped[str] = mapped_column(String(200), default="")
+    audio_path: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.now(), onupdate=func.now()
+    )
+
+    utterances: Mapped[list[UtteranceRow]] = relationship(
+        back_populates="call",
+        cascade="all, delete-orphan",
+        order_by="UtteranceRow.idx",
+    )
+
+
+class UtteranceRow(Base):
+    __tablename__ = "utterances"
+    __table_args__ = (UniqueConstraint("call_id", "idx"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    idx: Mapped[int] = mapped_column(Integer)
+    speaker: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16), default="unknown")
+    role_source: Mapped[str] = mapped_column(String(32), default="none")
+    channel: Mapped[int | None] = mapped_column(Integer)
+    start_s: Mapped[float | None] = mapped_column(Float)
+    end_s: Mapped[float | None] = mapped_column(Float)
+    text: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    # Word timestamps as [[start, end, word, probability], ...]: kept for quote-level seeking.
+    words: Mapped[list | None] = mapped_column(JSON)
+
+    call: Mapped[CallRow] = relationship(back_populates="utterances")
+
+
+class FindingRow(Base):
+    __tablename__ = "findings"
+    __table_args__ = (Index("ix_findings_call_kind", "call_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    call_id: Mapped[str] = mapped_column(ForeignKey("calls.id", ondelete="CASCADE"))
+    utterance_index: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))  # objection | attribution | research | ...
+    category: Mapped[str | None] = mapped_column(String(64))
+    channel: Mapped[str | None] = mapped_column(String(64))
+    entity: Mapped[str | None] = mapped_column(String(200))
+    speaker: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    start_s: Mapped[float | None] = mapped_column(Float)
+    end_s: Mapped[float | None] = mapped_column(Float)
+    quote: Mapped[str] = mapped_column(Text)
+    char_start: Mapped[int] = mapped_column(Integer)
+    char_end: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[float] = mapped_column(Float)
+    method: Mapped[str] = mapped_column(String(32))  # rule | similarity | model | tracker
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id", ondelete="SET NULL"))
+    dismissed: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class ClusterRow(Base):
+    __tablename__ = "clusters"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    label: Mapped[str] = mapped_column(Text)
+    user_label: Mapped[str | None] = mapped_column(Text)  # a marketer's rename survives reclusters
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    centroid: Mapped[list | None] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class ContentAssetRow(Base):
+    __tablename__ = "content_assets"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    url: Mapped[str | None] = mapped_column(Text)
+    type: Mapped[str | None] = mapped_column(String(64))
+    tags: Mapped[list | None] = mapped_column(JSON)
+    persona: Mapped[str | None] = mapped_column(String(200))
+    stage: Mapped[str | None] = mapped_column(String(64))
+    owner: Mapped[str | None] = mapped_column(String(200))
+    published: Mapped[dt.date | None] = mapped_column(Date)
+    summary: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.now(), onupdate=func.now()
+    )
+
+
+class MatchRow(Base):
+    __tablename__ = "matches"
+    __table_args__ = (UniqueConstraint("cluster_id", "asset_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"))
+    asset_id: Mapped[str] = mapped_column(ForeignKey("content_assets.id", ondelete="CASCADE"))
+    score: Mapped[float] = mapped_column(Float)
+    passage: Mapped[str | None] = mapped_column(Text)
+    decision: Mapped[str | None] = mapped_column(String(16))  # accepted | rejected | None
+
+
+class JobRow(Base):
+    __tablename__ = "jobs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))  # ingest | analyze | ...
+    status: Mapped[str] = mapped_column(String(16), default="queued")  # queued|running|done|failed
+    payload: Mapped[dict | None] = mapped_column(JSON)
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str | None] = mapped_column(Text)
+    call_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.now(), onupdate=func.now()
+    )

