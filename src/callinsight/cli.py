@@ -86,7 +86,14 @@ def _run_ingest(
     )
     with Progress(*columns, console=err, transient=False) as progress:
         task = progress.add_task("ingest", total=len(files), current="")
+        audio = progress.add_task("audio", total=100, current="", visible=False)
+
+        def on_audio(path: Path, fraction: float) -> None:
+            progress.update(audio, completed=100 * fraction, current=path.name, visible=True)
+
+        ingestor.on_audio_progress = on_audio
         for path, outcome in ingestor.iter_ingest(files, metadata):
+            progress.update(audio, visible=False, completed=0)
             report.outcomes.append(outcome)
             if outcome.status != "ingested":
                 colour = {"failed": "red", "updated": "cyan"}.get(outcome.status, "yellow")

@@ -66,10 +66,18 @@ ProgressCallback = Callable[[Path, IngestOutcome | None], None]
 class Ingestor:
     """Ingests files into a store. The speech model loads on the first recording, once."""
 
-    def __init__(self, settings: Settings, store: Store, model: str | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        model: str | None = None,
+        on_audio_progress: Callable[[Path, float], None] | None = None,
+    ) -> None:
         self.settings = settings
         self.store = store
         self.model = model
+        # (file, fraction 0..1) while a recording is transcribed: long calls show progress.
+        self.on_audio_progress = on_audio_progress
         self._transcriber: Transcriber | None = None
 
     @property
@@ -110,8 +118,13 @@ class Ingestor:
             kind = sniff(path)
             if kind.kind == "audio":
                 audio = decode(path)
+                report = self.on_audio_progress
                 transcript = transcribe_recording(
-                    audio, self.transcriber, self.settings.channel_roles, rep_name=meta.rep
+                    audio,
+                    self.transcriber,
+                    self.settings.channel_roles,
+                    rep_name=meta.rep,
+                    on_progress=(lambda f: report(path, f)) if report else None,
                 )
                 stored = self._keep_audio(path, call_id)
                 channels = audio.channels

@@ -11,6 +11,7 @@ import math
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -24,14 +25,21 @@ from callinsight.registry import TRANSCRIBERS
 
 _MODEL_FILES = ("model.bin", "config.json")
 
+AudioProgress = Callable[[float], None]
+
 
 class Transcriber(Protocol):
     """Turns one channel of 16 kHz float32 samples into timed segments."""
 
     label: str  # e.g. "faster-whisper:tiny.en", stored with each call
 
-    def transcribe(self, samples: np.ndarray) -> tuple[list[Segment], str | None]:
-        """Segments in time order, and the language spoken (None when unknown)."""
+    def transcribe(
+        self, samples: np.ndarray, on_progress: AudioProgress | None = None
+    ) -> tuple[list[Segment], str | None]:
+        """Segments in time order, and the language spoken (None when unknown).
+
+        ``on_progress(seconds_done)`` is called as the transcription moves through the audio.
+        """
         ...
 
 
@@ -139,7 +147,9 @@ class FasterWhisperTranscriber:
         self.language = "en" if self.english_only else language
         self._model = _load_whisper(self.folder, compute_type, cpu_threads)
 
-    def transcribe(self, samples: np.ndarray) -> tuple[list[Segment], str | None]:
+    def transcribe(
+        self, samples: np.ndarray, on_progress: AudioProgress | None = None
+    ) -> tuple[list[Segment], str | None]:
         segments, info = self._model.transcribe(
             samples,
             language=self.language,
@@ -151,7 +161,9 @@ class FasterWhisperTranscriber:
             condition_on_previous_text=False,
         )
         out = []
-        for seg in segments:
+        for seg in segments:  # a generator: decoding happens as we iterate
+            if on_progress is not None:
+                on_progress(float(seg.end))
             text = seg.text.strip()
             if not text:
                 continue

@@ -12,7 +12,7 @@ from callinsight.config import ChannelRoles
 from callinsight.ingest.audio import DecodedAudio
 from callinsight.records import Transcript
 from callinsight.speakers.turns import LabelledSegment, build_turns
-from callinsight.transcribe import Transcriber
+from callinsight.transcribe import AudioProgress, Transcriber
 
 CHANNEL_NAMES = ("left", "right")
 
@@ -29,19 +29,32 @@ def transcribe_recording(
     transcriber: Transcriber,
     channel_roles: ChannelRoles,
     rep_name: str | None = None,
+    on_progress: AudioProgress | None = None,
 ) -> Transcript:
-    """Transcribe every channel and interleave the speakers by time into turns."""
+    """Transcribe every channel and interleave the speakers by time into turns.
+
+    ``on_progress(fraction)`` reports 0..1 over all channels.
+    """
     labelled: list[LabelledSegment] = []
     language = None
+    total = max(audio.duration_s * audio.channels, 1e-9)
+
+    def channel_progress(channel: int) -> AudioProgress | None:
+        if on_progress is None:
+            return None
+        return lambda seconds: on_progress(min(1.0, (channel * audio.duration_s + seconds) / total))
+
     if audio.channels == 2:
         for channel in (0, 1):
             role = getattr(channel_roles, CHANNEL_NAMES[channel])
             speaker = channel_speaker(channel, role, rep_name)
-            segments, lang = transcriber.transcribe(audio.samples[channel])
+            segments, lang = transcriber.transcribe(
+                audio.samples[channel], channel_progress(channel)
+            )
             language = language or lang
             labelled += [LabelledSegment(s, speaker, role, "channel", channel) for s in segments]
     else:
-        segments, language = transcriber.transcribe(audio.samples[0])
+        segments, language = transcriber.transcribe(audio.samples[0], channel_progress(0))
         labelled = [LabelledSegment(s, "Speaker 1", "unknown", "none", None) for s in segments]
     # One speaker label on mono speech says nothing about turns, so keep Whisper's segments
     # apart there rather than fusing a whole meeting into one utterance.
