@@ -69,7 +69,10 @@ def test_two_channel_recording_gives_two_speakers_with_the_right_text(transcribe
 def test_long_work_reports_progress_over_both_channels(transcriber):
     seen: list[float] = []
     transcribe_recording(
-        decode(SPEECH / "stereo_diarization.wav"), transcriber, ChannelRoles(), on_progress=seen.append
+        decode(SPEECH / "stereo_diarization.wav"),
+        transcriber,
+        ChannelRoles(),
+        on_progress=seen.append,
     )
     assert seen == sorted(seen)
     assert 0.0 < seen[0] <= 0.5  # the left channel is the first half of the work
