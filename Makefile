@@ -37,6 +37,7 @@ format: setup
 
 bench: setup
 	$(PY) bench/transcribe.py
+	$(PY) bench/speakers.py
 
 clean:
 	rm -rf $(VENV) callinsight-demo .pytest_cache .ruff_cache

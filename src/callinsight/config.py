@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     vad: bool = True
     language: str | None = Field("en", description="None = detect (multilingual models only)")
     channel_roles: ChannelRoles = ChannelRoles()
+    diarizer: str = Field("resemblyzer", description="speaker separation of mono audio, or 'none'")
+    diarization_threshold: float = Field(
+        0.35, gt=0, lt=1, description="cosine distance between voices"
+    )
+    reps: list[str] = Field(default_factory=list, description="the seller's people (rep roster)")
     store_audio: bool = Field(True, description="keep a copy of each recording in the workspace")
     corpora: Path | None = Field(None, description="folder of demo corpora; default: the checkout")
 

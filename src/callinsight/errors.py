@@ -32,6 +32,8 @@ class E(StrEnum):
     # ingest: metadata
     E121 = "{path}: metadata CSV lacks a 'file' column (columns: {columns})"
     E122 = "{path}: line {line}: {reason}"
+    # speakers
+    E131 = "{path}: only {seconds} s of speech; a voice sample needs {needed} s or more"
     # transcription and models
     E201 = "speech model '{name}' not found: {reason}"
     E202 = "model file {path} does not match the manifest (sha256 {actual}, expected {expected})"

@@ -10,14 +10,19 @@ from __future__ import annotations
 import hashlib
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import numpy as np
 
 from callinsight.config import Settings
 from callinsight.errors import CallinsightError, E, IngestError
 from callinsight.ingest import MetadataTable, decode, is_candidate, parse_transcript, sniff
-from callinsight.records import Call, CallMetadata, IngestOutcome
+from callinsight.records import Call, CallMetadata, IngestOutcome, Transcript
 from callinsight.speakers import transcribe_recording
+from callinsight.speakers.diarize import get_diarizer
+from callinsight.speakers.metrics import call_metrics
+from callinsight.speakers.roles import Roster, assign_roles
 from callinsight.store import Store
 from callinsight.transcribe import Transcriber, get_transcriber
 
@@ -79,12 +84,34 @@ class Ingestor:
         # (file, fraction 0..1) while a recording is transcribed: long calls show progress.
         self.on_audio_progress = on_audio_progress
         self._transcriber: Transcriber | None = None
+        self._diarizer = None
+        self._enrolled: dict[str, np.ndarray] | None = None
 
     @property
     def transcriber(self) -> Transcriber:
         if self._transcriber is None:
             self._transcriber = get_transcriber(self.settings, self.model)
         return self._transcriber
+
+    @property
+    def diarizer(self):
+        if self._diarizer is None:
+            self._diarizer = get_diarizer(self.settings)
+        return self._diarizer
+
+    @property
+    def enrolled(self) -> dict[str, np.ndarray]:
+        if self._enrolled is None:
+            self._enrolled = {
+                k: np.asarray(v, np.float32) for k, v in self.store.rep_voices().items()
+            }
+        return self._enrolled
+
+    def decide_roles(self, transcript: Transcript, meta: CallMetadata) -> Transcript:
+        """Roles for every speaker (channel, transcript, roster, voice, text cues)."""
+        roster = Roster([*self.settings.reps, *([meta.rep] if meta.rep else [])])
+        result = assign_roles(transcript.utterances, roster, dict(transcript.voice_matches))
+        return replace(transcript, utterances=result.utterances, roles_note=result.note)
 
     def ingest_file(self, path: Path, metadata: MetadataTable | None = None) -> IngestOutcome:
         """Ingest one file; never raises for a bad file, the outcome says what happened."""
@@ -125,6 +152,8 @@ class Ingestor:
                     self.settings.channel_roles,
                     rep_name=meta.rep,
                     on_progress=(lambda f: report(path, f)) if report else None,
+                    diarizer=self.diarizer,
+                    enrolled=self.enrolled,
                 )
                 stored = self._keep_audio(path, call_id)
                 channels = audio.channels
@@ -132,6 +161,7 @@ class Ingestor:
             else:
                 transcript = parse_transcript(path, kind.format)
                 stored, channels, fmt = None, None, kind.format
+            transcript = self.decide_roles(transcript, meta)
         except CallinsightError as exc:
             return self._failed(path, call_id, kind, meta, exc.message)
         except Exception as exc:
@@ -151,8 +181,10 @@ class Ingestor:
             channels=channels,
             method=transcript.method,
             audio_path=stored,
+            speakers_note=transcript.speakers_note,
+            roles_note=transcript.roles_note,
         )
-        self.store.save_call(call, transcript)
+        self.store.save_call(call, transcript, call_metrics(transcript.utterances))
         return IngestOutcome(
             shown,
             "ingested",

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
+
+from callinsight.records import Utterance
 
 _NON_WORD = re.compile(r"[^\w\s']+")
 _SPACE = re.compile(r"\s+")
@@ -33,3 +36,30 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     if not ref:
         return 0.0 if not hyp else 1.0
     return edit_distance(ref, hyp) / len(ref)
+
+
+def word_role_accuracy(
+    utterances: Sequence[Utterance],
+    reference: Sequence[tuple[float, float, str]],
+    slack_s: float = 0.5,
+) -> tuple[int, int]:
+    """(words given the right role, words scored) against reference (start, end, role) turns.
+
+    A word's reference role is that of the turn around its midpoint (or the nearest turn
+    within ``slack_s``); words nowhere near a reference turn are not scored.
+    """
+    right = total = 0
+    for u in utterances:
+        for w in u.words:
+            mid = (w.start + w.end) / 2
+            best, gap = None, slack_s
+            for start, end, role in reference:
+                d = 0.0 if start <= mid <= end else min(abs(mid - start), abs(mid - end))
+                if d <= gap:
+                    best, gap = role, d
+                    if d == 0.0:
+                        break
+            if best is not None:
+                total += 1
+                right += u.role == best
+    return right, total

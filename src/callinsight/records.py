@@ -40,6 +40,7 @@ class Utterance:
     channel: int | None = None
     confidence: float | None = None
     words: tuple[Word, ...] = ()
+    role_confidence: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +63,12 @@ class Transcript:
     language: str | None = None
     # e.g. "faster-whisper:tiny.en" or "vtt"; stored with the call for traceability.
     method: str = ""
+    # What speaker separation found ("2 speakers", "one speaker", "no speech found"), and
+    # how roles were decided or why they could not be.
+    speakers_note: str = ""
+    roles_note: str = ""
+    # Diarized speaker label -> enrolled rep whose voice it matches.
+    voice_matches: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +113,8 @@ class Call:
     method: str = ""
     error: str | None = None
     audio_path: str | None = None
+    speakers_note: str = ""
+    roles_note: str = ""
 
 
 IngestStatus = Literal["ingested", "unchanged", "updated", "failed"]

@@ -41,3 +41,4 @@ class Registry(Generic[T]):
 
 
 TRANSCRIBERS: Registry = Registry("transcriber")
+DIARIZERS: Registry = Registry("diarizer")

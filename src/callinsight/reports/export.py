@@ -34,12 +34,14 @@ UTTERANCE_COLUMNS = (
     "utterance_index",
     "role_source",
     "confidence",
+    "role_confidence",
 )
 _UTTERANCE_TYPES = {
     "start_s": pa.float64(),
     "end_s": pa.float64(),
     "utterance_index": pa.int64(),
     "confidence": pa.float64(),
+    "role_confidence": pa.float64(),
 }
 
 

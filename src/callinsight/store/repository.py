@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import fields
 
 from sqlalchemy import delete, func, select
@@ -11,8 +11,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from callinsight.config import Settings
 from callinsight.errors import E, StoreError
 from callinsight.records import Call, CallMetadata, Transcript, Utterance, Word
+from callinsight.speakers.metrics import CallMetric
 from callinsight.store.engine import open_engine
-from callinsight.store.schema import CallRow, UtteranceRow
+from callinsight.store.schema import CallMetricRow, CallRow, RepVoiceRow, UtteranceRow
 
 _META_FIELDS = tuple(f.name for f in fields(CallMetadata))
 
@@ -31,6 +32,8 @@ def _call_from_row(row: CallRow) -> Call:
         method=row.method,
         error=row.error,
         audio_path=row.audio_path,
+        speakers_note=row.speakers_note,
+        roles_note=row.roles_note,
     )
 
 
@@ -43,6 +46,7 @@ def _utterance_from_row(row: UtteranceRow) -> Utterance:
         end_s=row.end_s,
         role=row.role,  # type: ignore[arg-type]
         role_source=row.role_source,
+        role_confidence=row.role_confidence,
         channel=row.channel,
         confidence=row.confidence,
         words=tuple(Word(*w) for w in row.words or ()),
@@ -56,6 +60,7 @@ def _utterance_row(call_id: str, u: Utterance) -> UtteranceRow:
         speaker=u.speaker,
         role=u.role,
         role_source=u.role_source,
+        role_confidence=u.role_confidence,
         channel=u.channel,
         start_s=u.start_s,
         end_s=u.end_s,
@@ -113,7 +118,12 @@ class Store:
             q = select(UtteranceRow.call_id, func.count()).group_by(UtteranceRow.call_id)
             return {call_id: n for call_id, n in s.execute(q)}
 
-    def save_call(self, call: Call, transcript: Transcript | None = None) -> None:
+    def save_call(
+        self,
+        call: Call,
+        transcript: Transcript | None = None,
+        metrics: Sequence[CallMetric] = (),
+    ) -> None:
         """Insert or replace a call and its utterances in one transaction.
 
         Replacing happens only for a call that had failed before (a retry): a call that
@@ -121,6 +131,7 @@ class Store:
         """
         with self.session() as s, s.begin():
             s.execute(delete(UtteranceRow).where(UtteranceRow.call_id == call.id))
+            s.execute(delete(CallMetricRow).where(CallMetricRow.call_id == call.id))
             s.execute(delete(CallRow).where(CallRow.id == call.id))
             if call.status != "failed":
                 # An earlier failed attempt at this file (since fixed, so with other bytes)
@@ -142,12 +153,20 @@ class Store:
                 method=call.method,
                 error=call.error,
                 audio_path=call.audio_path,
+                speakers_note=call.speakers_note,
+                roles_note=call.roles_note,
                 **call.metadata.as_dict(),
             )
             s.add(row)
             s.flush()
             if transcript is not None:
                 s.add_all(_utterance_row(call.id, u) for u in transcript.utterances)
+            s.add_all(
+                CallMetricRow(
+                    call_id=call.id, scope=m.scope, name=m.name, value=m.value, unit=m.unit
+                )
+                for m in metrics
+            )
 
     def update_metadata(self, call_id: str, metadata: CallMetadata) -> bool:
         """Fill or change CRM fields of a stored call; True when something changed."""
@@ -161,6 +180,40 @@ class Store:
                     setattr(row, name, value)
                     changed = True
             return changed
+
+    def metrics(self, call_id: str) -> list[CallMetric]:
+        with self.session() as s:
+            rows = s.scalars(
+                select(CallMetricRow)
+                .where(CallMetricRow.call_id == call_id)
+                .order_by(CallMetricRow.scope, CallMetricRow.name)
+            ).all()
+            return [CallMetric(r.scope, r.name, r.value, r.unit) for r in rows]
+
+    # -- rep voices ----------------------------------------------------------------------
+
+    def save_rep_voice(
+        self, name: str, embedding: Sequence[float], source_file: str, speech_s: float
+    ) -> bool:
+        """Enrol or re-enrol a rep's voice; True when it replaced an earlier sample."""
+        with self.session() as s, s.begin():
+            existed = s.get(RepVoiceRow, name) is not None
+            s.merge(
+                RepVoiceRow(
+                    name=name,
+                    embedding=[float(x) for x in embedding],
+                    source_file=source_file,
+                    speech_s=speech_s,
+                )
+            )
+            return existed
+
+    def rep_voices(self) -> dict[str, list[float]]:
+        with self.session() as s:
+            return {
+                r.name: r.embedding
+                for r in s.scalars(select(RepVoiceRow).order_by(RepVoiceRow.name))
+            }
 
     # -- utterances ----------------------------------------------------------------------
 
@@ -183,6 +236,7 @@ class Store:
                 UtteranceRow.speaker,
                 UtteranceRow.role,
                 UtteranceRow.role_source,
+                UtteranceRow.role_confidence,
                 UtteranceRow.start_s,
                 UtteranceRow.end_s,
                 UtteranceRow.text,
@@ -201,6 +255,7 @@ class Store:
                     "speaker": r.speaker,
                     "role": r.role,
                     "role_source": r.role_source,
+                    "role_confidence": r.role_confidence,
                     "start_s": r.start_s,
                     "end_s": r.end_s,
                     "text": r.text,

@@ -50,6 +50,8 @@ class CallRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     method: Mapped[str] = mapped_column(String(200), default="")
     audio_path: Mapped[str | None] = mapped_column(Text)
+    speakers_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    roles_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime, server_default=func.now(), onupdate=func.now()
@@ -72,6 +74,7 @@ class UtteranceRow(Base):
     speaker: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(16), default="unknown")
     role_source: Mapped[str] = mapped_column(String(32), default="none")
+    role_confidence: Mapped[float | None] = mapped_column(Float)
     channel: Mapped[int | None] = mapped_column(Integer)
     start_s: Mapped[float | None] = mapped_column(Float)
     end_s: Mapped[float | None] = mapped_column(Float)
@@ -81,6 +84,32 @@ class UtteranceRow(Base):
     words: Mapped[list | None] = mapped_column(JSON)
 
     call: Mapped[CallRow] = relationship(back_populates="utterances")
+
+
+class CallMetricRow(Base):
+    """Conversation metrics of a call, per role or for the whole call (scope)."""
+
+    __tablename__ = "call_metrics"
+
+    call_id: Mapped[str] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
+    )
+    scope: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[float] = mapped_column(Float)
+    unit: Mapped[str] = mapped_column(String(32))
+
+
+class RepVoiceRow(Base):
+    """A rep's enrolled voice: the mean voice embedding of a sample they recorded once."""
+
+    __tablename__ = "rep_voices"
+
+    name: Mapped[str] = mapped_column(String(200), primary_key=True)
+    embedding: Mapped[list] = mapped_column(JSON)
+    source_file: Mapped[str] = mapped_column(Text)
+    speech_s: Mapped[float] = mapped_column(Float)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 
 class FindingRow(Base):
