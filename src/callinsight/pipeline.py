@@ -145,13 +145,13 @@ class Ingestor:
             kind = sniff(path)
             if kind.kind == "audio":
                 audio = decode(path)
-                report = self.on_audio_progress
+                notify = self.on_audio_progress
                 transcript = transcribe_recording(
                     audio,
                     self.transcriber,
                     self.settings.channel_roles,
                     rep_name=meta.rep,
-                    on_progress=(lambda f: report(path, f)) if report else None,
+                    on_progress=(lambda f: notify(path, f)) if notify else None,
                     diarizer=self.diarizer,
                     enrolled=self.enrolled,
                 )
