@@ -28,6 +28,7 @@ Usage (from the repository root)::
 
     .venv/bin/python corpora/demo/recordings/render_recordings.py          # all
     .venv/bin/python corpora/demo/recordings/render_recordings.py rec-03   # some
+    .venv/bin/python corpora/demo/recordings/render_recordings.py --wav /tmp/w  # keep WAVs too
 """
 
 from __future__ import annotations
@@ -35,7 +36,6 @@ from __future__ import annotations
 import argparse
 import array
 import json
-import math
 import random
 import re
 import subprocess
@@ -91,8 +91,21 @@ def synth(text: str, voice: str, workdir: Path) -> array.array:
         check=True,
     )
     subprocess.run(
-        ["sox", "-D", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(res),
-         "gain", "-n", str(PEAK_DBFS)],
+        [
+            "sox",
+            "-D",
+            str(raw),
+            "-r",
+            str(RATE),
+            "-c",
+            "1",
+            "-b",
+            "16",
+            str(res),
+            "gain",
+            "-n",
+            str(PEAK_DBFS),
+        ],
         check=True,
     )
     with wave.open(str(res), "rb") as w:
@@ -119,7 +132,7 @@ def build(data: dict) -> bytes:
     with tempfile.TemporaryDirectory() as tmp:
         for i, turn in enumerate(data["turns"]):
             if i:
-                cursor += int(round(rng.uniform(*GAP_RANGE) * RATE))
+                cursor += round(rng.uniform(*GAP_RANGE) * RATE)
             samples = synth(turn["text"], voices[turn["role"]], Path(tmp))
             placed.append((channel_of[turn["role"]], cursor, samples))
             turn["start"] = round(cursor / RATE, 2)
@@ -138,9 +151,7 @@ def build(data: dict) -> bytes:
             if ch == side:
                 for j, s in enumerate(samples, start):
                     buf[j] += s
-        chans[side] = array.array(
-            "h", (max(-32768, min(32767, int(round(v)))) for v in buf)
-        )
+        chans[side] = array.array("h", (max(-32768, min(32767, round(v))) for v in buf))
     inter = array.array("h", bytes(4 * total))
     inter[0::2] = chans["left"]
     inter[1::2] = chans["right"]
@@ -160,14 +171,29 @@ def write_wav(path: Path, frames: bytes) -> None:
 def encode(wav: Path, out: Path, title: str) -> None:
     subprocess.run(
         [
-            "ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y",
-            "-i", str(wav),
-            "-map_metadata", "-1",
-            "-metadata", f"title={title}",
-            "-c:a", "libopus", "-b:a", BITRATE,
+            "ffmpeg",
+            "-nostdin",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-i",
+            str(wav),
+            "-map_metadata",
+            "-1",
+            "-metadata",
+            f"title={title}",
+            "-c:a",
+            "libopus",
+            "-b:a",
+            BITRATE,
             # family 255: two independent mono streams, no stereo coupling
-            "-mapping_family", "255",
-            "-fflags", "+bitexact", "-flags:a", "+bitexact",
+            "-mapping_family",
+            "255",
+            "-fflags",
+            "+bitexact",
+            "-flags:a",
+            "+bitexact",
             str(out),
         ],
         check=True,
@@ -239,8 +265,12 @@ def dump_script(data: dict) -> str:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("ids", nargs="*", help="call ids to render (default: all)")
-    ap.add_argument("--wav", type=Path, metavar="DIR",
-                    help="also keep the uncompressed 16 kHz stereo WAV files in DIR")
+    ap.add_argument(
+        "--wav",
+        type=Path,
+        metavar="DIR",
+        help="also keep the uncompressed 16 kHz stereo WAV files in DIR",
+    )
     args = ap.parse_args()
     if args.wav:
         args.wav.mkdir(parents=True, exist_ok=True)
