@@ -38,6 +38,8 @@ format: setup
 bench: setup
 	$(PY) bench/transcribe.py
 	$(PY) bench/speakers.py
+	$(PY) bench/quality.py
+	$(PY) bench/extract.py
 
 clean:
 	rm -rf $(VENV) callinsight-demo .pytest_cache .ruff_cache

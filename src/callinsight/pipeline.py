@@ -246,3 +246,60 @@ class Ingestor:
             if on_progress:
                 on_progress(path, outcome)
             yield path, outcome
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisOutcome:
+    call_id: str
+    findings: int
+    status: str  # analysed | reanalysed | failed
+    message: str = ""
+
+
+class Analyzer:
+    """Runs extraction over stored calls: ``analyze`` does calls never analysed, ``rescan``
+    redoes those analysed under another extractor digest (a changed taxonomy, tracker or
+    classifier) too. Each call's findings are replaced in one transaction, so an interrupted
+    run loses nothing and a re-run finishes the job."""
+
+    def __init__(self, store: Store, extractor, batch_calls: int = 16) -> None:
+        self.store = store
+        self.extractor = extractor
+        self.batch_calls = batch_calls
+
+    def pending(self, rescan: bool = False) -> list[str]:
+        done = self.store.analysis_digests()
+        current = self.extractor.digest
+        return [
+            c
+            for c in self.store.transcribed_call_ids()
+            if c not in done or (rescan and done[c] != current)
+        ]
+
+    def iter_run(self, call_ids: list[str]) -> Iterator[AnalysisOutcome]:
+        from callinsight.extract import CallText
+
+        done = self.store.analysis_digests()
+        digest = self.extractor.digest
+        for start in range(0, len(call_ids), self.batch_calls):
+            batch = call_ids[start : start + self.batch_calls]
+            texts = [CallText(c, self.store.utterances(c)) for c in batch]
+            failures: list[AnalysisOutcome] = []
+            try:
+                found = self.extractor.extract_calls(texts)
+            except Exception:
+                # One unreadable call must not stop the archive: redo the batch call by call.
+                found = {}
+                for text in texts:
+                    try:
+                        found.update(self.extractor.extract_calls([text]))
+                    except Exception as exc:
+                        failures.append(
+                            AnalysisOutcome(
+                                text.call_id, 0, "failed", f"{type(exc).__name__}: {exc}"
+                            )
+                        )
+            yield from failures
+            for call_id, findings in found.items():
+                n = self.store.save_findings(call_id, findings, digest)
+                yield AnalysisOutcome(call_id, n, "reanalysed" if call_id in done else "analysed")

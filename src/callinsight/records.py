@@ -130,3 +130,51 @@ class IngestOutcome:
     message: str = ""
     utterances: int = 0
     audio_s: float = 0.0
+
+
+FindingKind = Literal[
+    "objection", "attribution", "research", "question", "content_mention", "tracker"
+]
+# How a finding was found: a spaCy rule, similarity to the taxonomy's exemplars, the trained
+# classifier, or a user's keyword tracker.
+FindingMethod = Literal["rule", "similarity", "model", "tracker"]
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One piece of evidence from a call: what was said, by whom, when, and what it means.
+
+    ``quote`` is exactly ``utterance.text[char_start:char_end]``; ``start_s``/``end_s`` are
+    the quote's own times when the utterance has word timings, else the utterance's.
+    ``detail`` holds kind-specific facts (the prompt an answer replies to, a linked asset id).
+    """
+
+    call_id: str
+    utterance_index: int
+    kind: FindingKind
+    quote: str
+    char_start: int
+    char_end: int
+    speaker: str
+    role: Role
+    confidence: float
+    method: FindingMethod
+    category: str | None = None
+    channel: str | None = None
+    entity: str | None = None
+    start_s: float | None = None
+    end_s: float | None = None
+    detail: tuple[tuple[str, object], ...] = ()
+
+    @property
+    def key(self) -> tuple[str, int, str, int, int, str | None, str | None]:
+        """Identity across re-extraction: a user's decision on a finding follows this key."""
+        return (
+            self.call_id,
+            self.utterance_index,
+            self.kind,
+            self.char_start,
+            self.char_end,
+            self.category,
+            self.channel,
+        )

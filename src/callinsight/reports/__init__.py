@@ -1,5 +1,19 @@
 """Reports and exports of what the store holds."""
 
-from callinsight.reports.export import FORMATS, UTTERANCE_COLUMNS, export_utterances, write_rows
+from callinsight.reports.export import (
+    FINDING_COLUMNS,
+    FORMATS,
+    UTTERANCE_COLUMNS,
+    export_findings,
+    export_utterances,
+    write_rows,
+)
 
-__all__ = ["FORMATS", "UTTERANCE_COLUMNS", "export_utterances", "write_rows"]
+__all__ = [
+    "FINDING_COLUMNS",
+    "FORMATS",
+    "UTTERANCE_COLUMNS",
+    "export_findings",
+    "export_utterances",
+    "write_rows",
+]

@@ -123,3 +123,35 @@ def write_rows(
 def export_utterances(store: Store, fmt: str, out: Path | None = None) -> int:
     """One row per utterance; columns in UTTERANCE_COLUMNS."""
     return write_rows(store.iter_utterance_rows(), UTTERANCE_COLUMNS, fmt, out, _UTTERANCE_TYPES)
+
+
+FINDING_COLUMNS = (
+    "call_id",
+    "source_file",
+    "kind",
+    "category",
+    "channel",
+    "entity",
+    "speaker",
+    "role",
+    "start_s",
+    "end_s",
+    "utterance_index",
+    "quote",
+    "confidence",
+    "method",
+    "cluster_id",
+    "cluster_label",
+)
+_FINDING_TYPES = {
+    "start_s": pa.float64(),
+    "end_s": pa.float64(),
+    "utterance_index": pa.int64(),
+    "confidence": pa.float64(),
+    "cluster_id": pa.int64(),
+}
+
+
+def export_findings(store: Store, fmt: str, out: Path | None = None) -> int:
+    """One row per finding; columns in FINDING_COLUMNS (cluster columns empty until clustered)."""
+    return write_rows(store.iter_finding_rows(), FINDING_COLUMNS, fmt, out, _FINDING_TYPES)

@@ -10,10 +10,18 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from callinsight.config import Settings
 from callinsight.errors import E, StoreError
-from callinsight.records import Call, CallMetadata, Transcript, Utterance, Word
+from callinsight.records import Call, CallMetadata, Finding, Transcript, Utterance, Word
 from callinsight.speakers.metrics import CallMetric
 from callinsight.store.engine import open_engine
-from callinsight.store.schema import CallMetricRow, CallRow, RepVoiceRow, UtteranceRow
+from callinsight.store.schema import (
+    AnalysisRow,
+    CallMetricRow,
+    CallRow,
+    ClusterRow,
+    FindingRow,
+    RepVoiceRow,
+    UtteranceRow,
+)
 
 _META_FIELDS = tuple(f.name for f in fields(CallMetadata))
 
@@ -260,4 +268,142 @@ class Store:
                     "end_s": r.end_s,
                     "text": r.text,
                     "confidence": r.confidence,
+                }
+
+    # -- findings ------------------------------------------------------------------------
+
+    def transcribed_call_ids(self) -> list[str]:
+        with self.session() as s:
+            q = select(CallRow.id).where(CallRow.status != "failed").order_by(CallRow.id)
+            return list(s.scalars(q))
+
+    def analysis_digests(self) -> dict[str, str]:
+        """Call id -> digest of the extractor that analysed it."""
+        with self.session() as s:
+            return dict(s.execute(select(AnalysisRow.call_id, AnalysisRow.digest)).all())
+
+    def save_findings(self, call_id: str, findings: Sequence[Finding], digest: str) -> int:
+        """Replace a call's findings in one transaction; returns how many were stored.
+
+        A finding a user dismissed stays dismissed when re-extraction finds it again (same
+        utterance, kind, span, category and channel), so a rescan never undoes a decision.
+        """
+        with self.session() as s, s.begin():
+            dismissed = {
+                (
+                    call_id,
+                    r.utterance_index,
+                    r.kind,
+                    r.char_start,
+                    r.char_end,
+                    r.category,
+                    r.channel,
+                )
+                for r in s.scalars(
+                    select(FindingRow).where(
+                        FindingRow.call_id == call_id, FindingRow.dismissed.is_(True)
+                    )
+                )
+            }
+            s.execute(delete(FindingRow).where(FindingRow.call_id == call_id))
+            s.add_all(
+                FindingRow(
+                    call_id=f.call_id,
+                    utterance_index=f.utterance_index,
+                    kind=f.kind,
+                    category=f.category,
+                    channel=f.channel,
+                    entity=f.entity,
+                    speaker=f.speaker,
+                    role=f.role,
+                    start_s=f.start_s,
+                    end_s=f.end_s,
+                    quote=f.quote,
+                    char_start=f.char_start,
+                    char_end=f.char_end,
+                    confidence=f.confidence,
+                    method=f.method,
+                    dismissed=f.key in dismissed,
+                    detail=dict(f.detail) or None,
+                )
+                for f in findings
+            )
+            s.merge(AnalysisRow(call_id=call_id, digest=digest, findings=len(findings)))
+        return len(findings)
+
+    def findings(self, call_id: str | None = None, kind: str | None = None) -> list[Finding]:
+        q = select(FindingRow).order_by(
+            FindingRow.call_id, FindingRow.utterance_index, FindingRow.char_start
+        )
+        if call_id:
+            q = q.where(FindingRow.call_id == call_id)
+        if kind:
+            q = q.where(FindingRow.kind == kind)
+        with self.session() as s:
+            return [
+                Finding(
+                    call_id=r.call_id,
+                    utterance_index=r.utterance_index,
+                    kind=r.kind,  # type: ignore[arg-type]
+                    quote=r.quote,
+                    char_start=r.char_start,
+                    char_end=r.char_end,
+                    speaker=r.speaker,
+                    role=r.role,  # type: ignore[arg-type]
+                    confidence=r.confidence,
+                    method=r.method,  # type: ignore[arg-type]
+                    category=r.category,
+                    channel=r.channel,
+                    entity=r.entity,
+                    start_s=r.start_s,
+                    end_s=r.end_s,
+                    detail=tuple(sorted((r.detail or {}).items())),
+                )
+                for r in s.scalars(q)
+                if not r.dismissed
+            ]
+
+    def dismissed_quotes(self, kind: str = "objection") -> list[str]:
+        """Quotes users dismissed as not being a ``kind``: negatives for ``callinsight train``."""
+        with self.session() as s:
+            q = select(FindingRow.quote).where(
+                FindingRow.kind == kind, FindingRow.dismissed.is_(True)
+            )
+            return sorted(set(s.scalars(q)))
+
+    def iter_finding_rows(self, batch: int = 5000) -> Iterator[dict[str, object]]:
+        """Every kept finding with its call's source file and its cluster, streamed."""
+        q = (
+            select(FindingRow, CallRow.source_file, ClusterRow.label, ClusterRow.user_label)
+            .join(CallRow, CallRow.id == FindingRow.call_id)
+            .outerjoin(ClusterRow, ClusterRow.id == FindingRow.cluster_id)
+            .where(FindingRow.dismissed.is_(False))
+            .order_by(
+                CallRow.source_file,
+                FindingRow.call_id,
+                FindingRow.utterance_index,
+                FindingRow.char_start,
+                FindingRow.kind,
+            )
+            .execution_options(yield_per=batch)
+        )
+        with self.session() as s:
+            for f, source_file, label, user_label in s.execute(q):
+                yield {
+                    "call_id": f.call_id,
+                    "source_file": source_file,
+                    "kind": f.kind,
+                    "category": f.category,
+                    "channel": f.channel,
+                    "entity": f.entity,
+                    "speaker": f.speaker,
+                    "role": f.role,
+                    "start_s": f.start_s,
+                    "end_s": f.end_s,
+                    "utterance_index": f.utterance_index,
+                    "quote": f.quote,
+                    "confidence": f.confidence,
+                    "method": f.method,
+                    "cluster_id": f.cluster_id,
+                    "cluster_label": user_label or label,
                 }

@@ -135,6 +135,25 @@ class FindingRow(Base):
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id", ondelete="SET NULL"))
     dismissed: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    # Kind-specific facts: {"asked": true, "prompt_utterance": 4}, {"asset_id": "A-001"}, ...
+    detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+class AnalysisRow(Base):
+    """That a call was analysed, and under which extractor digest (taxonomy, classifier,
+    trackers, ...): ``analyze`` skips calls with a row, ``rescan`` redoes those whose digest
+    differs from the current one."""
+
+    __tablename__ = "analyses"
+
+    call_id: Mapped[str] = mapped_column(
+        ForeignKey("calls.id", ondelete="CASCADE"), primary_key=True
+    )
+    digest: Mapped[str] = mapped_column(String(32))
+    findings: Mapped[int] = mapped_column(Integer)
+    analyzed_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.now(), onupdate=func.now()
+    )
 
 
 class ClusterRow(Base):

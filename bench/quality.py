@@ -1,0 +1,108 @@
+"""Extraction quality on the labelled evaluation set (corpora/eval), or the dev set (--dev).
+
+Prints precision, recall and F1 per kind of finding, objection category accuracy, and
+attribution channel precision/recall, beside the targets of issue 4.
+
+    .venv/bin/python bench/quality.py [--dev] [--errors]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from callinsight.config import load_settings
+from callinsight.extract import CallText, Extractor
+from callinsight.extract.evaluation import KINDS, load_labelled_calls, score_extraction
+
+ROOT = Path(__file__).resolve().parents[1]
+TARGETS = {
+    ("objection", "precision"): 0.85,
+    ("objection", "recall"): 0.80,
+    ("category", "accuracy"): 0.80,
+    ("attribution channels", "f1"): 0.90,
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--dev", action="store_true", help="score the development set instead")
+    parser.add_argument("--errors", action="store_true", help="list objection errors")
+    args = parser.parse_args()
+    folder = ROOT / "corpora" / ("dev" if args.dev else "eval") / "calls"
+    calls = load_labelled_calls(folder)
+    settings = load_settings()
+    extractor = Extractor(settings)
+    started = time.perf_counter()
+    found = extractor.extract_calls(CallText(c.call_id, c.utterances) for c in calls)
+    seconds = time.perf_counter() - started
+    scores = score_extraction(calls, found)
+    console = Console(width=140)
+    n_utt = sum(len(c.utterances) for c in calls)
+    table = Table(
+        title=f"extraction quality: {folder.parent.name} set, {len(calls)} calls, "
+        f"{n_utt} utterances ({seconds:.1f} s)"
+    )
+    for col in ("finding", "gold", "predicted", "precision", "recall", "F1", "target"):
+        table.add_column(col, justify="left" if col == "finding" else "right")
+    for kind in KINDS:
+        k = scores.kinds[kind]
+        target = ""
+        if kind == "objection":
+            target = "P ≥ 0.85, R ≥ 0.80"
+        table.add_row(
+            kind,
+            str(k.gold),
+            str(k.predicted),
+            f"{k.precision:.3f}",
+            f"{k.recall:.3f}",
+            f"{k.f1:.3f}",
+            target,
+        )
+    ch = scores.channels
+    table.add_row(
+        "attribution channels (per answer turn)",
+        str(ch.gold),
+        str(ch.predicted),
+        f"{ch.precision:.3f}",
+        f"{ch.recall:.3f}",
+        f"{ch.f1:.3f}",
+        "F1 ≥ 0.90",
+    )
+    cc = scores.channel_calls
+    table.add_row(
+        "attribution channels (per call)",
+        str(cc.gold),
+        str(cc.predicted),
+        f"{cc.precision:.3f}",
+        f"{cc.recall:.3f}",
+        f"{cc.f1:.3f}",
+        "",
+    )
+    console.print(table)
+    extra = Table(title="on correct hits")
+    for col in ("measure", "hits", "value", "target"):
+        extra.add_column(col, justify="left" if col == "measure" else "right")
+    extra.add_row(
+        "objection category accuracy",
+        str(scores.category_hits),
+        f"{scores.category_accuracy:.3f}",
+        "≥ 0.80",
+    )
+    extra.add_row(
+        "attribution entity accuracy", str(scores.entity_hits), f"{scores.entity_accuracy:.3f}", ""
+    )
+    console.print(extra)
+    if args.errors:
+        for call_id, what, text in sorted(scores.errors):
+            console.print(f"{call_id} {what:3} {text}", highlight=False, markup=False)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

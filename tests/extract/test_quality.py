@@ -1,0 +1,57 @@
+"""Quality floors on the held-out evaluation set (corpora/eval): a regression fails CI.
+
+The floors are the scores reached when they were pinned (bench/quality.py prints the full
+table), less a hair for floating-point differences between machines. Issue 4's targets are
+higher (objection P 0.85 / R 0.80, category 0.80, channel F1 0.90); see README.md.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from callinsight.config import CHECKOUT
+from callinsight.extract import CallText
+from callinsight.extract.evaluation import load_labelled_calls, score_extraction
+
+FLOORS = {
+    "objection_precision": 0.54,
+    "objection_recall": 0.82,
+    "category_accuracy": 0.67,
+    "channel_f1": 0.51,
+    "question_f1": 0.85,
+    "content_mention_f1": 0.82,
+}
+
+
+@pytest.fixture(scope="module")
+def scores(extractor):
+    calls = load_labelled_calls(CHECKOUT / "corpora" / "eval" / "calls")
+    assert len(calls) >= 40
+    from callinsight import load_settings
+    from callinsight.extract import Extractor
+
+    # The shipped configuration: no library assets or trackers of the test fixture.
+    plain = Extractor(
+        load_settings(),
+        taxonomy=extractor.taxonomy,
+        classifier=extractor.classifier,
+        embedder=extractor.embedder,
+    )
+    found = plain.extract_calls(CallText(c.call_id, c.utterances) for c in calls)
+    return score_extraction(calls, found)
+
+
+def test_objection_detection_stays_at_or_above_its_floor(scores):
+    k = scores.kinds["objection"]
+    assert k.precision >= FLOORS["objection_precision"]
+    assert k.recall >= FLOORS["objection_recall"]
+    assert scores.category_accuracy >= FLOORS["category_accuracy"]
+
+
+def test_attribution_channels_stay_at_or_above_their_floor(scores):
+    assert scores.channels.f1 >= FLOORS["channel_f1"]
+
+
+def test_questions_and_content_mentions_stay_at_or_above_their_floor(scores):
+    assert scores.kinds["question"].f1 >= FLOORS["question_f1"]
+    assert scores.kinds["content_mention"].f1 >= FLOORS["content_mention_f1"]

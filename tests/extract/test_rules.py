@@ -1,0 +1,84 @@
+import pytest
+import spacy
+
+from callinsight.errors import ExtractError
+from callinsight.extract.rules import CueMatcher, expand
+from callinsight.extract.taxonomy import load_taxonomy
+
+
+def test_expand_alternatives_optionals_gaps_and_joined_words():
+    assert expand("(way) too expensive|pricey ... for us") == [
+        ["way too expensive", "way too pricey", "too expensive", "too pricey"],
+        ["for us"],
+    ]
+    assert expand("your case_study|guide") == [["your case study", "your guide"]]
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    nlp = spacy.blank("en")
+    return nlp, CueMatcher(
+        nlp,
+        "cues",
+        {
+            "price": ["can't afford", "out_of|over ... budget"],
+            "authority": ["sign off|sign-off"],
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("We can't afford it.", "price"),
+        ("We can’t afford it.", "price"),  # typographic apostrophe
+        ("we cannot afford that", "price"),
+        ("That's way over our annual budget.", "price"),  # gap of up to four words
+        ("The CFO has to SIGN OFF first.", "authority"),
+    ],
+)
+def test_cues_match_on_norms(matcher, text, label):
+    nlp, cues = matcher
+    doc = cues(nlp.make_doc(text))
+    assert [s.label_ for s in doc.spans["cues"]] == [label]
+
+
+def test_gap_longer_than_four_words_does_not_match(matcher):
+    nlp, cues = matcher
+    doc = cues(nlp.make_doc("over the next three long quarters our budget"))
+    assert list(doc.spans["cues"]) == []
+
+
+def test_default_taxonomy_loads(taxonomy_dir):
+    t = load_taxonomy(taxonomy_dir)
+    assert t.categories == [
+        "price", "timing", "competitor", "integration", "security",
+        "authority", "need", "trust", "contract", "resources",
+    ]  # fmt: skip
+    assert {"search", "podcast", "ai_assistant", "other"} <= set(t.channels)
+    assert set(t.prompts) == {"attribution", "research", "opinion"}
+
+
+def _copy(src, dst):
+    dst.mkdir()
+    for p in src.iterdir():
+        (dst / p.name).write_bytes(p.read_bytes())
+    return dst
+
+
+def test_broken_taxonomy_is_a_clear_error(taxonomy_dir, tmp_path):
+    folder = _copy(taxonomy_dir, tmp_path / "tax")
+    (folder / "objections.yaml").write_text("categories: [price, timing")
+    with pytest.raises(ExtractError) as err:
+        load_taxonomy(folder)
+    assert err.value.code == "E501"
+    assert "objections.yaml" in err.value.message
+
+
+def test_category_without_examples_is_refused(taxonomy_dir, tmp_path):
+    folder = _copy(taxonomy_dir, tmp_path / "tax")
+    (folder / "objections.yaml").write_text(
+        "categories:\n  price:\n    description: cost\n    patterns: ['too expensive']\n"
+    )
+    with pytest.raises(ExtractError, match=r"\[E501\].*'price' needs example phrasings"):
+        load_taxonomy(folder)
