@@ -32,9 +32,15 @@ TARGETS = {
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dev", action="store_true", help="score the development set instead")
+    parser.add_argument(
+        "--set",
+        choices=("eval", "dev", "train"),
+        help="score another labelled set (train: the"
+        " classifier has seen its objections, so only the attribution rows are informative)",
+    )
     parser.add_argument("--errors", action="store_true", help="list objection errors")
     args = parser.parse_args()
-    folder = ROOT / "corpora" / ("dev" if args.dev else "eval") / "calls"
+    folder = ROOT / "corpora" / (args.set or ("dev" if args.dev else "eval")) / "calls"
     calls = load_labelled_calls(folder)
     settings = load_settings()
     extractor = Extractor(settings)

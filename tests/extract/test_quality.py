@@ -14,10 +14,10 @@ from callinsight.extract import CallText
 from callinsight.extract.evaluation import load_labelled_calls, score_extraction
 
 FLOORS = {
-    "objection_precision": 0.54,
-    "objection_recall": 0.82,
-    "category_accuracy": 0.67,
-    "channel_f1": 0.51,
+    "objection_precision": 0.60,
+    "objection_recall": 0.80,
+    "category_accuracy": 0.70,
+    "channel_f1": 0.67,
     "question_f1": 0.85,
     "content_mention_f1": 0.82,
 }

@@ -34,7 +34,7 @@ SIMILARITY_MIN = 0.55  # cosine to a channel's example answers when no term expl
 # NER labels that can name a source, by preference per channel.
 _PERSON_FIRST = ("PERSON", "ORG", "WORK_OF_ART", "EVENT", "PRODUCT", "FAC")
 _WORK_FIRST = ("WORK_OF_ART", "ORG", "EVENT", "PRODUCT", "PERSON", "FAC")
-_EVENT_FIRST = ("EVENT", "ORG", "WORK_OF_ART", "FAC", "PRODUCT", "GPE", "PERSON")
+_EVENT_FIRST = ("EVENT", "ORG", "WORK_OF_ART", "FAC", "PRODUCT")  # never the city it was in
 _ENTITY_ORDER = {
     "referral": ("PERSON", "ORG"),
     "existing_relationship": ("ORG",),
@@ -66,6 +66,22 @@ _NOT_SEARCH = {
 }  # fmt: skip
 
 
+def _longest(spans: list) -> list:
+    """Drop a term inside a longer one: "colleague of yours" is outbound, not a colleague's
+    referral."""
+    return [
+        a
+        for a in spans
+        if not any(
+            b is not a
+            and b.start <= a.start
+            and a.end <= b.end
+            and (b.end - b.start) > (a.end - a.start)
+            for b in spans
+        )
+    ]
+
+
 def _strip_function_words(run: str) -> str:
     words = run.split()
     while words and words[0].lower().strip(",.") in _FUNCTION_WORDS:
@@ -78,6 +94,18 @@ def _strip_function_words(run: str) -> str:
 def _product_not_channel(span) -> bool:
     nxt = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
     return span.label_ == "search" and nxt in _NOT_SEARCH
+
+
+def _acronym(span) -> bool:
+    """'AD' (Active Directory) is not an 'ad', and the x in 'x-ray' is not X: terms of three
+    letters or fewer match only as their channel writes them."""
+    text = span.text
+    if len(text) > 3 or len(span) != 1:
+        return False
+    if len(text) == 1:  # "X": only capitalised, and not "X-ray"
+        nxt = span.doc[span.end].text if span.end < len(span.doc) else ""
+        return text != "X" or nxt.startswith("-")
+    return text.isupper() and span.label_ != "social"
 
 
 def _paid_social(mentions: list) -> list:
@@ -170,9 +198,10 @@ class ChannelReader:
         unexplained: list[int] = []
         for i, (text, doc) in enumerate(zip(texts, docs, strict=True)):
             mentions: list[ChannelMention] = []
-            spans = list(doc.spans.get(CHANNEL_TERMS, ()))
+            spans = _longest(list(doc.spans.get(CHANNEL_TERMS, ())))
             ents = self._ner_entities(text) if spans or self._fuzzy(text) else []
             named: dict[str, str] = {}
+            spans = [sp for sp in spans if not _product_not_channel(sp) and not _acronym(sp)]
             for span in spans:
                 known = self._canonical.get(span.text.lower())
                 if known and known[0] == span.label_:

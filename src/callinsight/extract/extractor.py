@@ -34,12 +34,14 @@ from callinsight.extract.trackers import TrackerMatcher
 from callinsight.records import Finding, Utterance
 
 # Bump when extraction logic changes in a way that should re-analyse stored calls.
-EXTRACTOR_VERSION = "1"
+EXTRACTOR_VERSION = "2"
 PROMPT_MIN = 0.6  # prompt-model probability that makes a rep question a prompt
 ANSWER_TURNS = 3  # prospect turns an answer may span
 FOLLOW_UP_WORDS = 14  # a rep turn this short between answer turns is a follow-up
 RESEARCH_OVER = 0.9  # a competitor "objection" in a research answer below this is research
+RESEARCH_OVER_OTHER = 0.6  # the same for the other categories
 STALL_WORDS = 6
+FOLLOW_UP_ASK = 6  # "oh nice, which episode?" follows up; a longer question moves on
 # "I saw your billboard" says how someone got here near a call's start, not later on.
 EARLY_TURNS = 6  # a first answer turn shorter than this ("good question") only stalls
 PHATIC_WORDS = 8  # phatic cue in a question this short: not a buyer question
@@ -56,6 +58,20 @@ class CallText:
 
     call_id: str
     utterances: Sequence[Utterance]
+
+
+def _rep_turn_before(
+    calls: Sequence[CallText], sentences: Sequence[Sentence], owner: Sequence[int]
+) -> list[str]:
+    """For each sentence, the text of the last rep turn before its utterance ('' if none)."""
+    last: dict[tuple[int, int], str] = {}
+    for c, call in enumerate(calls):
+        rep = ""
+        for u in call.utterances:
+            last[(c, u.index)] = rep
+            if u.role == "rep":
+                rep = u.text
+    return [last[(owner[i], s.utterance.index)] for i, s in enumerate(sentences)]
 
 
 def _listener(u: Utterance) -> bool:
@@ -142,10 +158,13 @@ class Extractor:
         questions = [s.is_question for s in sentences]
         listener = [i for i, s in enumerate(sentences) if _listener(s.utterance)]
 
+        rep_before = _rep_turn_before(calls, sentences, owner)
         scores = self.objections.score(
             [texts[i] for i in listener],
             [docs[i] for i in listener],
             [questions[i] for i in listener],
+            [sentences[i].utterance.text for i in listener],
+            [rep_before[i] for i in listener],
         )
         objection_at: dict[int, tuple[float, str, str]] = {}
         for i, score in zip(listener, scores, strict=True):
@@ -227,7 +246,7 @@ class Extractor:
 
         answered: set[int] = set()  # sentences already read as part of an attribution answer
         for u_index, kinds in sorted(prompts.items()):
-            turns = self._answer_turns(utterances, position[u_index])
+            turns = self._answer_turns(utterances, position[u_index], set(prompts))
             answer_sentences = [i for t in turns for i in by_utt.get(t, [])]
             if "attribution" in kinds:
                 answered.update(answer_sentences)
@@ -239,8 +258,11 @@ class Extractor:
                     if word_count(texts[i]) < 4 or texts[i].rstrip().endswith("?"):
                         continue
                     verdict = objection_at.get(i)
-                    if verdict and verdict[1] == "competitor" and verdict[0] < RESEARCH_OVER:
-                        # Naming the alternatives one looked at, when asked, is research.
+                    if verdict and verdict[0] < (
+                        RESEARCH_OVER if verdict[1] == "competitor" else RESEARCH_OVER_OTHER
+                    ):
+                        # Naming the alternatives one looked at, when asked, is research;
+                        # only a clear concern in the answer stays an objection.
                         del objection_at[i]
                     elif verdict:
                         continue
@@ -271,7 +293,9 @@ class Extractor:
                 need_channel=True,
             )
 
-    def _answer_turns(self, utterances: list[Utterance], at: int) -> list[int]:
+    def _answer_turns(
+        self, utterances: list[Utterance], at: int, prompted: set[int] = frozenset()
+    ) -> list[int]:
         """Utterance indexes of the prospect's answer to the prompt at position ``at``.
 
         The answer is the next prospect turn, plus the turns after it that continue it: after a
@@ -282,8 +306,12 @@ class Extractor:
         followed_up = False
         for u in utterances[at + 1 :]:
             if not _listener(u):
-                if turns and word_count(u.text) > FOLLOW_UP_WORDS:
-                    break
+                if turns and (
+                    word_count(u.text) > FOLLOW_UP_WORDS
+                    or u.index in prompted
+                    or ("?" in u.text and word_count(u.text.rsplit(".", 1)[-1]) > FOLLOW_UP_ASK)
+                ):
+                    break  # the rep moved on to another question
                 followed_up = bool(turns)
                 continue
             if turns and not followed_up:

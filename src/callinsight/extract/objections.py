@@ -4,14 +4,16 @@ Two passes keep it fast and still catch paraphrase and implication:
 1. every prospect sentence gets the rule cues (spaCy, ``rules.py``) and the n-gram screen
    (``classifier.py``): both cheap;
 2. the sentences either flags go through MiniLM: the trained head reads the category from the
-   vector, exemplar similarity compares it with the taxonomy's example phrasings (and with
-   what must not count: pain about the current tool, neutral questions, praise), and the
-   stacker weighs all of this into one probability.
+   vectors of the sentence, its whole turn and the rep's turn before it; exemplar similarity
+   compares the sentence with the taxonomy's example phrasings (and with what must not count:
+   pain about the current tool, neutral questions, praise); the stacker weighs all of this
+   into one probability.
 Rep speech never yields objections (the caller passes prospect sentences only).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -93,6 +95,33 @@ def stacker_inputs(
     ).astype(np.float64)
 
 
+CONTEXT_SENTENCES = 3  # of a turn used as context: the end of a rep's turn is what is answered
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def _last_sentences(text: str, n: int) -> str:
+    return " ".join(_SENTENCE_END.split(text.strip())[-n:])
+
+
+def context_vectors(
+    embedder: Embedder, sentences: np.ndarray, turns: Sequence[str], rep_turns: Sequence[str]
+) -> np.ndarray:
+    """The head's input: the sentence, its whole turn, and what the rep said just before.
+
+    Context changes meaning: "woof" after a price quote is a price objection, after a joke it
+    is nothing. A missing rep turn (the call's first words, a labelled phrase with no call
+    around it) is a zero vector.
+    """
+    turn = embedder.encode([_last_sentences(t, CONTEXT_SENTENCES) for t in turns])
+    rep = np.zeros_like(sentences)
+    said = [i for i, t in enumerate(rep_turns) if t]
+    if said:
+        rep[said] = embedder.encode(
+            [_last_sentences(rep_turns[i], CONTEXT_SENTENCES) for i in said]
+        )
+    return np.hstack([sentences, turn, rep])
+
+
 class ObjectionDetector:
     def __init__(
         self,
@@ -121,9 +150,18 @@ class ObjectionDetector:
         return self.classifier.screen.proba(ngram_features(texts))[:, 1]
 
     def score(
-        self, texts: Sequence[str], docs: Sequence[Doc], questions: Sequence[bool]
+        self,
+        texts: Sequence[str],
+        docs: Sequence[Doc],
+        questions: Sequence[bool],
+        turns: Sequence[str] | None = None,
+        rep_turns: Sequence[str] | None = None,
     ) -> list[ObjectionScore | None]:
-        """A score for each sentence that passes the screen; None for the rest."""
+        """A score for each sentence that passes the screen; None for the rest.
+
+        ``turns`` is each sentence's whole utterance and ``rep_turns`` the rep's turn before it
+        (empty when none); without them a sentence stands for its own context.
+        """
         n = len(texts)
         out: list[ObjectionScore | None] = [None] * n
         if not n:
@@ -135,7 +173,14 @@ class ObjectionDetector:
         if not candidates:
             return out
         vectors = self.embedder.encode([texts[i] for i in candidates])
-        head = self.classifier.head.proba(vectors)
+        head = self.classifier.head.proba(
+            context_vectors(
+                self.embedder,
+                vectors,
+                [turns[i] if turns else texts[i] for i in candidates],
+                [rep_turns[i] if rep_turns else "" for i in candidates],
+            )
+        )
         per_category, negative = self.exemplars.similarities(vectors)
         cats = self.taxonomy.categories
         rule = np.array([[c in cue_labels[i] for c in cats] for i in candidates], dtype=np.float64)
@@ -156,7 +201,7 @@ class ObjectionDetector:
         head_cat /= np.maximum(head_cat.sum(axis=1, keepdims=True), 1e-9)
         sim_soft = np.exp(20 * per_category)
         sim_soft /= sim_soft.sum(axis=1, keepdims=True)
-        blended = head_cat + 0.6 * sim_soft + 0.5 * rule
+        blended = head_cat + 0.15 * sim_soft + 0.15 * rule
         for row, i in enumerate(candidates):
             c = int(blended[row].argmax())
             if rule[row, c] and head_cat[row, c] >= 0.2:

@@ -36,6 +36,7 @@ from callinsight.extract.classifier import LinearModel, ngram_features, save_cla
 from callinsight.extract.objections import (
     STACKER_FEATURES,
     ExemplarIndex,
+    context_vectors,
     stacker_inputs,
 )
 from callinsight.extract.rules import NOT_OBJECTION_CUES, OBJECTION_CUES, cue_pipeline, labels
@@ -85,19 +86,24 @@ def read_labelled(path: Path, allowed: Sequence[str]) -> LabelledSet:
     return LabelledSet(texts, found, hashlib.sha256(data).hexdigest(), path)
 
 
-def call_examples(folder: Path) -> tuple[list[str], list[str], str]:
-    """Prospect sentences of labelled calls with their objection category or 'none'."""
+def call_examples(
+    folder: Path,
+) -> tuple[list[str], list[str], list[tuple[str, str]], str]:
+    """Prospect sentences of labelled calls with their objection category or 'none', their
+    context (the whole turn, the rep's turn before it), and a digest of the files."""
     from callinsight.extract.evaluation import load_labelled_calls
     from callinsight.extract.sentences import split_sentences
 
-    texts, found = [], []
+    texts, found, contexts = [], [], []
     digest = hashlib.sha256()
     for path in sorted(folder.glob("*.yaml")):
         digest.update(path.read_bytes())
     for call in load_labelled_calls(folder) if folder.is_dir() else []:
         gold = [g for g in call.gold if g.kind == "objection"]
+        rep = ""
         for u in call.utterances:
             if u.role == "rep":
+                rep = u.text
                 continue
             for sentence in split_sentences(u):
                 hits = [
@@ -108,7 +114,8 @@ def call_examples(folder: Path) -> tuple[list[str], list[str], str]:
                 ]
                 texts.append(sentence.text)
                 found.append(hits[0].category if hits else "none")
-    return texts, found, digest.hexdigest()
+                contexts.append((u.text, rep))
+    return texts, found, contexts, digest.hexdigest()
 
 
 def _logistic(c: float) -> LogisticRegression:
@@ -135,25 +142,32 @@ def train_classifier(
     categories = taxonomy.categories
     data = read_labelled(train_dir / "objections.csv", [*categories, "none"])
     prompts = read_labelled(train_dir / "prompts.csv", PROMPT_LABELS)
-    call_texts, call_labels, calls_digest = call_examples(train_dir / "calls")
+    call_texts, call_labels, call_contexts, calls_digest = call_examples(train_dir / "calls")
     known = {x.lower() for x in data.texts}
     texts, y_list = list(data.texts), list(data.labels)
-    for text, label in zip(call_texts, call_labels, strict=True):
+    # A labelled phrase stands for its own turn, with no rep turn known before it.
+    contexts = [(t, "") for t in data.texts]
+    for text, label, context in zip(call_texts, call_labels, call_contexts, strict=True):
         if text.lower() not in known and label in (*categories, "none"):
             known.add(text.lower())
             texts.append(text)
             y_list.append(label)
+            contexts.append(context)
     n_labelled = len(texts)
     for text in extra_negatives:
         if text.lower() not in known:
             known.add(text.lower())
             texts.append(text)
             y_list.append("none")
+            contexts.append((text, ""))
     y = np.array(y_list)
     is_obj = y != "none"
 
     on_step(f"embedding {len(texts)} training sentences")
     vectors = embedder.encode(texts)
+    head_input = context_vectors(
+        embedder, vectors, [c[0] for c in contexts], [c[1] for c in contexts]
+    )
     ngrams = ngram_features(texts)
     nlp = cue_pipeline(taxonomy)
     docs = list(nlp.pipe(texts, batch_size=256))
@@ -171,8 +185,8 @@ def train_classifier(
     for train, test in folds.split(texts, y):
         screen = _logistic(4.0).fit(ngrams[train], is_obj[train])
         screen_oof[test] = screen.predict_proba(ngrams[test])[:, 1]
-        head = _logistic(2.0).fit(vectors[train], y[train])
-        proba = head.predict_proba(vectors[test])
+        head = _logistic(2.0).fit(head_input[train], y[train])
+        proba = head.predict_proba(head_input[test])
         none = list(head.classes_).index("none")
         head_oof[test] = 1.0 - proba[:, none]
         head_pred[test] = head.classes_[proba.argmax(axis=1)]
@@ -192,7 +206,7 @@ def train_classifier(
     on_step("fitting on all data")
     models = {
         "screen": LinearModel.from_sklearn(_logistic(4.0).fit(ngrams, is_obj)),
-        "head": LinearModel.from_sklearn(_logistic(2.0).fit(vectors, y)),
+        "head": LinearModel.from_sklearn(_logistic(2.0).fit(head_input, y)),
         "stacker": LinearModel.from_sklearn(stacker),
         "prompts": LinearModel.from_sklearn(
             _logistic(4.0).fit(ngram_features(prompts.texts), prompts.labels)
