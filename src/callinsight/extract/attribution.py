@@ -108,6 +108,15 @@ def _acronym(span) -> bool:
     return text.isupper() and span.label_ != "social"
 
 
+def _crowd_not_referral(mentions: list) -> list:
+    """ "People in the forum mentioned you" credits the community, not a referral: a referral
+    with no named person beside a community, social or review-site mention is dropped."""
+    crowd = {"community", "social", "review_site"}
+    if not any(m.channel in crowd for m in mentions):
+        return mentions
+    return [m for m in mentions if not (m.channel == "referral" and not m.entity)]
+
+
 def _paid_social(mentions: list) -> list:
     """A sponsored post on LinkedIn is paid_ads with LinkedIn as its entity, not social."""
     paid = next((m for m in mentions if m.channel == "paid_ads"), None)
@@ -142,6 +151,7 @@ class ChannelReader:
             for name in ch.entities:
                 self._canonical.setdefault(name.lower(), (ch.name, name))
         self._names = list(self._canonical)
+        self._terms = {ch.name: set(ch.terms) for ch in taxonomy.channels.values()}
         texts, owners = [], []
         for ch in taxonomy.channels.values():
             if ch.name == "other":
@@ -201,7 +211,9 @@ class ChannelReader:
             spans = _longest(list(doc.spans.get(CHANNEL_TERMS, ())))
             ents = self._ner_entities(text) if spans or self._fuzzy(text) else []
             named: dict[str, str] = {}
-            spans = [sp for sp in spans if not _product_not_channel(sp) and not _acronym(sp)]
+            spans = [
+                sp for sp in spans if not _product_not_channel(sp) and self._written_as_named(sp)
+            ]
             for span in spans:
                 known = self._canonical.get(span.text.lower())
                 if known and known[0] == span.label_:
@@ -227,7 +239,7 @@ class ChannelReader:
                     seen.add(ch)
                     at = text.lower().find(name.lower())
                     mentions.append(ChannelMention(ch, name, max(at, 0), max(at, 0), "rule"))
-            mentions = _paid_social(mentions)
+            mentions = _crowd_not_referral(_paid_social(mentions))
             if not mentions:
                 unexplained.append(i)
             out.append(mentions)
@@ -242,6 +254,19 @@ class ChannelReader:
                     entity = self._entity_for(ch, texts[i], 0, len(texts[i]), ents)
                     out[i] = [ChannelMention(ch, entity, 0, len(texts[i]), "similarity")]
         return out
+
+    def _written_as_named(self, span) -> bool:
+        """A well-known name that is also a common word ("Threads", "X") counts only when
+        written as a name; a short all-caps word ("AD" for Active Directory) is no "ad"."""
+        text = span.text
+        if text.lower() in self._terms.get(span.label_, ()):
+            return not _acronym(span)
+        known = self._canonical.get(text.lower())
+        if known is None:
+            return True
+        if text == known[1]:
+            return True
+        return any(ch.isupper() or ch.isdigit() for ch in known[1][1:]) and len(text) > 1
 
     def _fuzzy(self, text: str) -> list[tuple[str, str]]:
         """Well-known names spelt a little differently (speech recognition, typos)."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -41,7 +42,8 @@ FOLLOW_UP_WORDS = 14  # a rep turn this short between answer turns is a follow-u
 RESEARCH_OVER = 0.9  # a competitor "objection" in a research answer below this is research
 RESEARCH_OVER_OTHER = 0.6  # the same for the other categories
 STALL_WORDS = 6
-FOLLOW_UP_ASK = 6  # "oh nice, which episode?" follows up; a longer question moves on
+FOLLOW_UP_ASK = 4  # "oh, which episode?" follows up; a longer question moves on
+BACKCHANNEL_WORDS = 8  # "oh nice, love that." keeps the answer going
 # "I saw your billboard" says how someone got here near a call's start, not later on.
 EARLY_TURNS = 6  # a first answer turn shorter than this ("good question") only stalls
 PHATIC_WORDS = 8  # phatic cue in a question this short: not a buyer question
@@ -72,6 +74,25 @@ def _rep_turn_before(
             if u.role == "rep":
                 rep = u.text
     return [last[(owner[i], s.utterance.index)] for i, s in enumerate(sentences)]
+
+
+_FOLLOW_UP = re.compile(
+    r"\b(else|which|who|whose|where|what was|how so|really|and then|anything|any other)\b", re.I
+)
+
+
+def _follows_up(rep_text: str) -> bool:
+    """Whether a rep turn between answer turns keeps the answer going: a backchannel ("oh
+    nice") or a short question about it ("which episode?", "anything else?"), not the next
+    discovery question ("so what does your process look like today?")."""
+    if word_count(rep_text) > FOLLOW_UP_WORDS:
+        return False
+    if "?" not in rep_text:
+        return word_count(rep_text) <= BACKCHANNEL_WORDS
+    asked = re.split(r"(?<=[.!])\s+", rep_text.strip())[-1]
+    return word_count(asked) <= FOLLOW_UP_ASK or (
+        bool(_FOLLOW_UP.search(asked)) and word_count(asked) <= 2 * FOLLOW_UP_ASK
+    )
 
 
 def _listener(u: Utterance) -> bool:
@@ -281,6 +302,18 @@ class Extractor:
                 )
             )
         ]
+        # "I only agreed to this / because Priscilla told me at the ABA Institute": the cue and
+        # the channel can fall in neighbouring clauses of one turn.
+        in_call = set(idx)
+        neighbours = {
+            j
+            for i in volunteered
+            for j in (i + 1,)
+            if j in in_call
+            and sentences[j].utterance.index == sentences[i].utterance.index
+            and j not in answered
+        }
+        volunteered = sorted(set(volunteered) | neighbours)
         if volunteered:
             self._attribution(
                 volunteered,
@@ -306,12 +339,8 @@ class Extractor:
         followed_up = False
         for u in utterances[at + 1 :]:
             if not _listener(u):
-                if turns and (
-                    word_count(u.text) > FOLLOW_UP_WORDS
-                    or u.index in prompted
-                    or ("?" in u.text and word_count(u.text.rsplit(".", 1)[-1]) > FOLLOW_UP_ASK)
-                ):
-                    break  # the rep moved on to another question
+                if turns and (u.index in prompted or not _follows_up(u.text)):
+                    break  # the rep moved on
                 followed_up = bool(turns)
                 continue
             if turns and not followed_up:
