@@ -50,6 +50,24 @@ def test_demo_ingests_every_call_and_prints_a_summary(demo_workspace, demo_store
     assert all(c.metadata.rep and c.metadata.account and c.metadata.outcome for c in calls)
 
 
+def test_demo_analyses_every_call_including_the_recordings(demo_workspace, demo_store):
+    _ws, output = demo_workspace
+    assert "imported 36 content assets" in output
+    assert set(demo_store.analysis_digests()) == {c.id for c in demo_store.list_calls()}
+    findings = demo_store.findings()
+    assert {"objection", "attribution", "question", "research", "content_mention"} <= {
+        f.kind for f in findings
+    }
+    recorded = {c.id for c in demo_store.list_calls() if c.source_kind == "audio"}
+    from_audio = [f for f in findings if f.call_id in recorded]
+    # transcribed speech yields findings too, with the quote's own word times
+    assert any(f.kind == "objection" for f in from_audio)
+    assert all(f.start_s is not None and f.end_s >= f.start_s for f in from_audio)
+    # linked content mentions name a library asset
+    linked = [f for f in findings if f.kind == "content_mention" and dict(f.detail).get("asset_id")]
+    assert linked and all(dict(f.detail)["asset_id"].startswith("A-") for f in linked)
+
+
 def _script(rec: Path) -> dict:
     return yaml.safe_load(rec.with_suffix(".script.yaml").read_text())
 
