@@ -346,9 +346,7 @@ def _run_analysis(rescan: bool, settings: Settings | None = None) -> None:
                     highlight=False,
                 )
             progress.advance(task)
-    by_kind: dict[str, int] = {}
-    for row in store.iter_finding_rows():
-        by_kind[row["kind"]] = by_kind.get(row["kind"], 0) + 1
+    by_kind = store.finding_counts()
     table = Table(title="findings in the store")
     for col in ("kind", "findings"):
         table.add_column(col, justify="right" if col == "findings" else "left")

@@ -13,9 +13,10 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from callinsight.config import CHECKOUT
 from callinsight.errors import E, ModelError
 
-MANIFEST = Path(__file__).resolve().parents[2] / "models" / "manifest.json"
+MANIFEST = CHECKOUT / "models" / "manifest.json"
 _verified: set[Path] = set()
 _lock = threading.Lock()
 

@@ -132,6 +132,16 @@ class IngestOutcome:
     audio_s: float = 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class ContentAsset:
+    """A piece of the seller's marketing from the content library, as extraction links it."""
+
+    id: str
+    title: str
+    type: str | None = None
+    summary: str | None = None
+
+
 FindingKind = Literal[
     "objection", "attribution", "research", "question", "content_mention", "tracker"
 ]

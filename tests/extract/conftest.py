@@ -8,7 +8,7 @@ from callinsight import load_settings
 from callinsight.config import Tracker
 from callinsight.embed import get_embedder
 from callinsight.extract import Extractor
-from callinsight.extract.mentions import LibraryAsset
+from callinsight.records import ContentAsset
 
 
 @pytest.fixture(scope="session")
@@ -19,13 +19,13 @@ def embedder():
 @pytest.fixture(scope="session")
 def extractor(embedder):
     assets = [
-        LibraryAsset(
+        ContentAsset(
             "A-1",
             "AP Automation ROI Calculator",
             "calculator",
             "Cost per invoice, hours saved and payback period.",
         ),
-        LibraryAsset(
+        ContentAsset(
             "A-2",
             "Month-end close webinar: closing in three days",
             "webinar",

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from callinsight.errors import E, IngestError
-from callinsight.extract.mentions import LibraryAsset
+from callinsight.records import ContentAsset
 from callinsight.store import Store
 from callinsight.store.schema import ContentAssetRow
 
@@ -68,7 +68,7 @@ def import_csv(store: Store, path: Path) -> tuple[int, int]:
     return added, updated
 
 
-def library_assets(store: Store) -> list[LibraryAsset]:
+def library_assets(store: Store) -> list[ContentAsset]:
     with store.session() as s:
         rows = s.scalars(select(ContentAssetRow).order_by(ContentAssetRow.id))
-        return [LibraryAsset(r.id, r.title, r.type, r.summary) for r in rows]
+        return [ContentAsset(r.id, r.title, r.type, r.summary) for r in rows]

@@ -26,7 +26,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from callinsight.embed import Embedder
-from callinsight.extract.rules import CHANNEL_TERMS
+from callinsight.extract.rules import CHANNEL_TERMS, NOT_A_CHANNEL
 from callinsight.extract.taxonomy import Taxonomy
 
 FUZZY_MIN = 88  # rapidfuzz ratio for a misspelt well-known name
@@ -59,11 +59,6 @@ _FUNCTION_WORDS = {
     "actually", "honestly", "also", "it", "they", "he", "she", "you", "your", "that", "this",
     "on", "at", "in", "from", "via", "through", "podcast", "blog", "webinar",
 }  # fmt: skip
-# "Google Sheets" is a product, not a search; "Google Ads" is paid, and says so itself.
-_NOT_SEARCH = {
-    "sheets", "docs", "workspace", "drive", "meet", "calendar", "analytics", "cloud", "chat",
-    "ads", "play", "forms", "slides", "maps",
-}  # fmt: skip
 
 
 def _longest(spans: list) -> list:
@@ -82,6 +77,12 @@ def _longest(spans: list) -> list:
     ]
 
 
+def _qualified(span, excluded: list) -> bool:
+    """The term opens a not_channels phrase: "Google" of "Google Sheets" is no search (the
+    "ads" of "Google Ads" stays paid_ads: it does not open the phrase)."""
+    return any(x.start == span.start and span.end <= x.end for x in excluded)
+
+
 def _strip_function_words(run: str) -> str:
     words = run.split()
     while words and words[0].lower().strip(",.") in _FUNCTION_WORDS:
@@ -89,11 +90,6 @@ def _strip_function_words(run: str) -> str:
     while words and words[-1].lower().strip(",.") in _FUNCTION_WORDS:
         words.pop()
     return " ".join(words)
-
-
-def _product_not_channel(span) -> bool:
-    nxt = span.doc[span.end].lower_ if span.end < len(span.doc) else ""
-    return span.label_ == "search" and nxt in _NOT_SEARCH
 
 
 def _acronym(span) -> bool:
@@ -208,27 +204,34 @@ class ChannelReader:
         unexplained: list[int] = []
         for i, (text, doc) in enumerate(zip(texts, docs, strict=True)):
             mentions: list[ChannelMention] = []
-            spans = _longest(list(doc.spans.get(CHANNEL_TERMS, ())))
-            ents = self._ner_entities(text) if spans or self._fuzzy(text) else []
-            named: dict[str, str] = {}
+            lexicon = list(doc.spans.get(CHANNEL_TERMS, ()))
+            excluded = [sp for sp in lexicon if sp.label_ == NOT_A_CHANNEL]
             spans = [
-                sp for sp in spans if not _product_not_channel(sp) and self._written_as_named(sp)
+                sp
+                for sp in _longest([x for x in lexicon if x.label_ != NOT_A_CHANNEL])
+                if self._written_as_named(sp) and not _qualified(sp, excluded)
             ]
+            fuzzy = self._fuzzy(text)
+            # NER runs wherever the lexicon or fuzzy matching saw a candidate, even one the
+            # filters above set aside: "G2" is read as a name there.
+            ents = self._ner_entities(text) if lexicon or fuzzy else []
+            named: dict[str, str] = {}
             for span in spans:
                 known = self._canonical.get(span.text.lower())
                 if known and known[0] == span.label_:
                     named.setdefault(span.label_, known[1])
-            for _s, e, _label, name in ents:
+            for s, e, _label, name in ents:
                 known = self._canonical.get(name.lower())
-                following = text[e:].split(maxsplit=1)
-                if known and not (following and following[0].lower() in _NOT_SEARCH):
+                # Inside a not_channels phrase ("Google Sheets") a known name is no channel.
+                inside = any(x.start_char < e and s < x.end_char for x in excluded)
+                if known and not inside:
                     named.setdefault(known[0], known[1])
-            for channel, name in self._fuzzy(text):
+            for channel, name in fuzzy:
                 named.setdefault(channel, name)
             seen = set()
             for span in spans:
                 ch = span.label_
-                if ch in seen or _product_not_channel(span):
+                if ch in seen:
                     continue
                 seen.add(ch)
                 s, e = span.start_char, span.end_char

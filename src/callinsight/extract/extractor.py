@@ -26,13 +26,13 @@ from callinsight.embed import Embedder, get_embedder
 from callinsight.extract.attribution import ChannelReader
 from callinsight.extract.classifier import ObjectionClassifier, load_classifier, ngram_features
 from callinsight.extract.language import entity_pipeline
-from callinsight.extract.mentions import AssetLinker, LibraryAsset
+from callinsight.extract.mentions import AssetLinker
 from callinsight.extract.objections import ObjectionDetector
 from callinsight.extract.rules import PROMPT_CUES, STATEMENT_CUES, cue_pipeline, labels
 from callinsight.extract.sentences import Sentence, split_sentences, word_count
 from callinsight.extract.taxonomy import Taxonomy, load_taxonomy
 from callinsight.extract.trackers import TrackerMatcher
-from callinsight.records import Finding, Utterance
+from callinsight.records import ContentAsset, Finding, Utterance
 
 # Bump when extraction logic changes in a way that should re-analyse stored calls.
 EXTRACTOR_VERSION = "2"
@@ -125,7 +125,7 @@ class Extractor:
         taxonomy: Taxonomy | None = None,
         classifier: ObjectionClassifier | None = None,
         embedder: Embedder | None = None,
-        assets: Sequence[LibraryAsset] = (),
+        assets: Sequence[ContentAsset] = (),
         trackers: Sequence[Tracker] | None = None,
     ) -> None:
         self.settings = settings
@@ -139,7 +139,7 @@ class Extractor:
         )
         self.assets = AssetLinker(self.embedder, assets)
         self.trackers = TrackerMatcher(
-            self.nlp.vocab, settings.trackers if trackers is None else trackers
+            self.nlp, settings.trackers if trackers is None else trackers
         )
         self.threshold = settings.objection_threshold
         self.unknown_weight = settings.unknown_role_weight
@@ -196,18 +196,22 @@ class Extractor:
                 objection_at[i] = (p, score.category, score.method)
 
         found: dict[str, list[Finding]] = {call.call_id: [] for call in calls}
+        kept: set[tuple] = set()  # (call, utterance, kind, start, category, channel)
 
         def add(i: int, kind: str, confidence: float, method: str, **extra: object) -> None:
+            call_id = calls[owner[i]].call_id
             s = sentences[i]
-            self._add(
-                found[calls[owner[i]].call_id],
-                calls[owner[i]].call_id,
-                s,
+            key = (
+                call_id,
+                s.utterance.index,
                 kind,
-                confidence,
-                method,
-                **extra,
+                s.start,
+                extra.get("category"),
+                extra.get("channel"),
             )
+            if key not in kept:
+                kept.add(key)
+                found[call_id].append(self._finding(call_id, s, kind, confidence, method, **extra))
 
         by_call: dict[int, list[int]] = {}
         for i, c in enumerate(owner):
@@ -306,12 +310,11 @@ class Extractor:
         # the channel can fall in neighbouring clauses of one turn.
         in_call = set(idx)
         neighbours = {
-            j
+            i + 1
             for i in volunteered
-            for j in (i + 1,)
-            if j in in_call
-            and sentences[j].utterance.index == sentences[i].utterance.index
-            and j not in answered
+            if i + 1 in in_call
+            and sentences[i + 1].utterance is sentences[i].utterance
+            and i + 1 not in answered
         }
         volunteered = sorted(set(volunteered) | neighbours)
         if volunteered:
@@ -336,6 +339,7 @@ class Extractor:
         after a first turn that only stalled ("good question").
         """
         turns: list[int] = []
+        previous: Utterance | None = None  # the last answer turn
         followed_up = False
         for u in utterances[at + 1 :]:
             if not _listener(u):
@@ -343,11 +347,15 @@ class Extractor:
                     break  # the rep moved on
                 followed_up = bool(turns)
                 continue
-            if turns and not followed_up:
-                previous = utterances[[x.index for x in utterances].index(turns[-1])]
-                if u.speaker == previous.speaker and word_count(previous.text) >= STALL_WORDS:
-                    break
+            if (
+                previous is not None
+                and not followed_up
+                and u.speaker == previous.speaker
+                and word_count(previous.text) >= STALL_WORDS
+            ):
+                break  # the same speaker went on after a real answer: that is the answer
             turns.append(u.index)
+            previous = u
             followed_up = False
             if len(turns) == ANSWER_TURNS:
                 break
@@ -403,9 +411,8 @@ class Extractor:
     def _weight(self, u: Utterance) -> float:
         return self.unknown_weight if u.role == "unknown" else 1.0
 
-    def _add(
+    def _finding(
         self,
-        out: list[Finding],
         call_id: str,
         s: Sentence,
         kind: str,
@@ -413,31 +420,24 @@ class Extractor:
         method: str,
         detail: dict | None = None,
         **extra: object,
-    ) -> None:
+    ) -> Finding:
         u = s.utterance
-        if kind != "objection":
+        if kind != "objection":  # objections were weighted before the threshold
             confidence *= self._weight(u)
         start_s, end_s = quote_times(u, s.start, s.end)
-        key = (u.index, kind, s.start, extra.get("category"), extra.get("channel"))
-        if any(
-            (f.utterance_index, f.kind, f.char_start, f.category, f.channel) == key for f in out
-        ):
-            return
-        out.append(
-            Finding(
-                call_id=call_id,
-                utterance_index=u.index,
-                kind=kind,  # type: ignore[arg-type]
-                quote=s.text,
-                char_start=s.start,
-                char_end=s.end,
-                speaker=u.speaker,
-                role=u.role,
-                confidence=round(float(confidence), 4),
-                method=method,  # type: ignore[arg-type]
-                start_s=start_s,
-                end_s=end_s,
-                detail=tuple(sorted((detail or {}).items())),
-                **extra,  # type: ignore[arg-type]
-            )
+        return Finding(
+            call_id=call_id,
+            utterance_index=u.index,
+            kind=kind,  # type: ignore[arg-type]
+            quote=s.text,
+            char_start=s.start,
+            char_end=s.end,
+            speaker=u.speaker,
+            role=u.role,
+            confidence=round(float(confidence), 4),
+            method=method,  # type: ignore[arg-type]
+            start_s=start_s,
+            end_s=end_s,
+            detail=tuple(sorted((detail or {}).items())),
+            **extra,  # type: ignore[arg-type]
         )

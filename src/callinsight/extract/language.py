@@ -34,10 +34,6 @@ def spacy_folder(package: str) -> Path:
     raise ModelError(E.E201, name=package, reason=f"no config.cfg under {root}")
 
 
-def blank_english() -> Language:
-    return spacy.blank("en")
-
-
 def entity_pipeline(package: str) -> Language:
     """The package's pipeline with only what NER needs, loaded once per process."""
     with _lock:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from rapidfuzz import fuzz
 
 from callinsight.embed import Embedder
+from callinsight.records import ContentAsset
 
 LINK_MIN = 0.55
 _TYPE_WORDS = {
@@ -34,14 +35,6 @@ _TYPE_WORDS = {
 
 
 @dataclass(frozen=True, slots=True)
-class LibraryAsset:
-    id: str
-    title: str
-    type: str | None = None
-    summary: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class AssetLink:
     asset_id: str
     title: str
@@ -49,7 +42,7 @@ class AssetLink:
 
 
 class AssetLinker:
-    def __init__(self, embedder: Embedder, assets: Sequence[LibraryAsset]) -> None:
+    def __init__(self, embedder: Embedder, assets: Sequence[ContentAsset]) -> None:
         self.embedder = embedder
         self.assets = list(assets)
         blob = "\n".join(f"{a.id}\t{a.title}\t{a.type}\t{a.summary}" for a in self.assets)

@@ -13,7 +13,6 @@ Rep speech never yields objections (the caller passes prospect sentences only).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ from spacy.tokens import Doc
 from callinsight.embed import Embedder
 from callinsight.extract.classifier import ObjectionClassifier, ngram_features
 from callinsight.extract.rules import NOT_OBJECTION_CUES, OBJECTION_CUES, labels
+from callinsight.extract.sentences import last_sentences
 from callinsight.extract.taxonomy import Taxonomy
 
 # The screen passes anything at or above this to the embedding stage: set low, for recall;
@@ -96,11 +96,6 @@ def stacker_inputs(
 
 
 CONTEXT_SENTENCES = 3  # of a turn used as context: the end of a rep's turn is what is answered
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
-
-
-def _last_sentences(text: str, n: int) -> str:
-    return " ".join(_SENTENCE_END.split(text.strip())[-n:])
 
 
 def context_vectors(
@@ -112,13 +107,11 @@ def context_vectors(
     is nothing. A missing rep turn (the call's first words, a labelled phrase with no call
     around it) is a zero vector.
     """
-    turn = embedder.encode([_last_sentences(t, CONTEXT_SENTENCES) for t in turns])
+    turn = embedder.encode([last_sentences(t, CONTEXT_SENTENCES) for t in turns])
     rep = np.zeros_like(sentences)
     said = [i for i, t in enumerate(rep_turns) if t]
     if said:
-        rep[said] = embedder.encode(
-            [_last_sentences(rep_turns[i], CONTEXT_SENTENCES) for i in said]
-        )
+        rep[said] = embedder.encode([last_sentences(rep_turns[i], CONTEXT_SENTENCES) for i in said])
     return np.hstack([sentences, turn, rep])
 
 
@@ -135,14 +128,12 @@ class ObjectionDetector:
         self.embedder = embedder
         self.exemplars = exemplars or ExemplarIndex(embedder, taxonomy)
         head_classes = classifier.head.classes
-        missing = [c for c in taxonomy.categories if c not in head_classes]
         # A category added to the taxonomy after training is still found by rules and
         # similarity; the head simply has no opinion on it until `callinsight train`.
         self._head_columns = [
             head_classes.index(c) if c in head_classes else -1 for c in taxonomy.categories
         ]
         self._head_none = head_classes.index("none")
-        self.untrained_categories = missing
 
     def screen(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

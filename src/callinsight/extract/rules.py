@@ -127,6 +127,7 @@ def make_cue_matcher(
 OBJECTION_CUES = "objection_cues"
 NOT_OBJECTION_CUES = "not_objection_cues"
 CHANNEL_TERMS = "channel_terms"
+NOT_A_CHANNEL = "not_a_channel"  # label of the not_channels phrases inside CHANNEL_TERMS
 PROMPT_CUES = "prompt_cues"
 STATEMENT_CUES = "statement_cues"
 
@@ -139,7 +140,11 @@ def cue_pipeline(taxonomy: Taxonomy) -> Language:
         NOT_OBJECTION_CUES: {c.name: list(c.patterns) for c in taxonomy.not_objections.values()},
         # A channel is signalled by its terms and by its well-known names alike.
         CHANNEL_TERMS: {
-            c.name: [*c.terms, *(e.lower() for e in c.entities)] for c in taxonomy.channels.values()
+            **{
+                c.name: [*c.terms, *(e.lower() for e in c.entities)]
+                for c in taxonomy.channels.values()
+            },
+            NOT_A_CHANNEL: [t.lower() for t in taxonomy.not_channels],
         },
         PROMPT_CUES: {c.name: list(c.patterns) for c in taxonomy.prompts.values()},
         STATEMENT_CUES: {c.name: list(c.patterns) for c in taxonomy.statements.values()},

@@ -82,16 +82,27 @@ def _cut_long(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return [(a, b) for a, b in itertools.pairwise(cuts)]
 
 
-def split_sentences(utterance: Utterance) -> list[Sentence]:
-    text = utterance.text
+def _sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Spans between sentence-ending punctuation, before any run-on cutting."""
     spans: list[tuple[int, int]] = []
     pos = 0
     for m in _END.finditer(text):
         spans.append((pos, m.start()))
         pos = m.end()
     spans.append((pos, len(text)))
+    return spans
+
+
+def last_sentences(text: str, n: int) -> str:
+    """The last ``n`` punctuated sentences of a turn, verbatim."""
+    text = text.strip()
+    return text[_sentence_spans(text)[-n:][0][0] :]
+
+
+def split_sentences(utterance: Utterance) -> list[Sentence]:
+    text = utterance.text
     out: list[Sentence] = []
-    for a, b in spans:
+    for a, b in _sentence_spans(text):
         for c, d in _cut_long(text, a, b):
             c, d = _trim(text, c, d)
             if d > c:

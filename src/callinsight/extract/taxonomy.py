@@ -5,7 +5,8 @@ Each file is YAML a marketer can edit:
 - ``objections.yaml``: ``categories: {name: {description, examples, patterns}}`` and
   ``not_objections: {name: {description, examples, patterns}}`` (pain about the current tool,
   neutral questions, praise: what must never count as an objection);
-- ``channels.yaml``: ``channels: {name: {description, terms, entities, examples}}``;
+- ``channels.yaml``: ``channels: {name: {description, terms, entities, examples}}``, and
+  ``not_channels``: phrases that hold a channel's term but are no channel ("Google Sheets");
 - ``prompts.yaml``: ``prompts: {attribution|research|opinion: {description, examples, patterns}}``
   (what a rep asks) and ``statements: {name: {description, patterns}}`` (what a prospect says
   unasked: how they found the seller, what they researched, a piece of content they saw, and
@@ -47,6 +48,7 @@ class Taxonomy:
     channels: dict[str, Category]
     prompts: dict[str, Category]
     statements: dict[str, Category]
+    not_channels: tuple[str, ...]  # phrases holding a channel term that are no channel
     digest: str
     folder: Path
 
@@ -124,6 +126,9 @@ def load_taxonomy(folder: Path) -> Taxonomy:
         channels=_section(folder / "channels.yaml", docs["channels.yaml"], "channels"),
         prompts=_section(folder / "prompts.yaml", docs["prompts.yaml"], "prompts"),
         statements=_section(folder / "prompts.yaml", docs["prompts.yaml"], "statements"),
+        not_channels=_strings(
+            folder / "channels.yaml", "not_channels", docs["channels.yaml"].get("not_channels")
+        ),
         digest=digest.hexdigest(),
         folder=folder,
     )

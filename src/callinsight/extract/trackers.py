@@ -9,25 +9,24 @@ import hashlib
 import json
 from collections.abc import Sequence
 
+from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 from callinsight.config import Tracker
 
 
 class TrackerMatcher:
-    def __init__(self, vocab: Vocab, trackers: Sequence[Tracker]) -> None:
-        from spacy.lang.en import English
-
+    def __init__(self, nlp: Language, trackers: Sequence[Tracker]) -> None:
+        """``nlp`` is the pipeline whose docs ``match`` will see (its tokenizer reads the
+        phrases)."""
         self.trackers = {t.name: t for t in trackers}
         self.digest = hashlib.sha256(
             json.dumps([t.model_dump() for t in trackers], sort_keys=True).encode()
         ).hexdigest()[:16]
-        make = English(vocab=vocab).make_doc
-        self.matcher = PhraseMatcher(vocab, attr="NORM")
+        self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         for t in trackers:
-            self.matcher.add(t.name, [make(p) for p in t.phrases])
+            self.matcher.add(t.name, [nlp.make_doc(p) for p in t.phrases])
 
     def match(self, doc: Doc, role: str) -> list[str]:
         """Names of the trackers that fire in this sentence for a speaker of ``role``."""

@@ -33,6 +33,7 @@ from sklearn.model_selection import StratifiedKFold
 from callinsight.embed import Embedder
 from callinsight.errors import E, ExtractError
 from callinsight.extract.classifier import LinearModel, ngram_features, save_classifier
+from callinsight.extract.evaluation import load_labelled_calls
 from callinsight.extract.objections import (
     STACKER_FEATURES,
     ExemplarIndex,
@@ -40,7 +41,7 @@ from callinsight.extract.objections import (
     stacker_inputs,
 )
 from callinsight.extract.rules import NOT_OBJECTION_CUES, OBJECTION_CUES, cue_pipeline, labels
-from callinsight.extract.sentences import looks_like_question
+from callinsight.extract.sentences import looks_like_question, split_sentences
 from callinsight.extract.taxonomy import Taxonomy
 
 PROMPT_LABELS = ("attribution_prompt", "research_prompt", "opinion_prompt", "none")
@@ -91,9 +92,6 @@ def call_examples(
 ) -> tuple[list[str], list[str], list[tuple[str, str]], str]:
     """Prospect sentences of labelled calls with their objection category or 'none', their
     context (the whole turn, the rep's turn before it), and a digest of the files."""
-    from callinsight.extract.evaluation import load_labelled_calls
-    from callinsight.extract.sentences import split_sentences
-
     texts, found, contexts = [], [], []
     digest = hashlib.sha256()
     for path in sorted(folder.glob("*.yaml")):

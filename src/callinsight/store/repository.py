@@ -78,6 +78,49 @@ def _utterance_row(call_id: str, u: Utterance) -> UtteranceRow:
     )
 
 
+def _finding_from_row(r: FindingRow) -> Finding:
+    return Finding(
+        call_id=r.call_id,
+        utterance_index=r.utterance_index,
+        kind=r.kind,  # type: ignore[arg-type]
+        quote=r.quote,
+        char_start=r.char_start,
+        char_end=r.char_end,
+        speaker=r.speaker,
+        role=r.role,  # type: ignore[arg-type]
+        confidence=r.confidence,
+        method=r.method,  # type: ignore[arg-type]
+        category=r.category,
+        channel=r.channel,
+        entity=r.entity,
+        start_s=r.start_s,
+        end_s=r.end_s,
+        detail=tuple(sorted((r.detail or {}).items())),
+    )
+
+
+def _finding_row(f: Finding, dismissed: bool) -> FindingRow:
+    return FindingRow(
+        call_id=f.call_id,
+        utterance_index=f.utterance_index,
+        kind=f.kind,
+        category=f.category,
+        channel=f.channel,
+        entity=f.entity,
+        speaker=f.speaker,
+        role=f.role,
+        start_s=f.start_s,
+        end_s=f.end_s,
+        quote=f.quote,
+        char_start=f.char_start,
+        char_end=f.char_end,
+        confidence=f.confidence,
+        method=f.method,
+        dismissed=dismissed,
+        detail=dict(f.detail) or None,
+    )
+
+
 class Store:
     """The project's database. SQLite in the workspace by default, any SQLAlchemy URL otherwise."""
 
@@ -290,15 +333,7 @@ class Store:
         """
         with self.session() as s, s.begin():
             dismissed = {
-                (
-                    call_id,
-                    r.utterance_index,
-                    r.kind,
-                    r.char_start,
-                    r.char_end,
-                    r.category,
-                    r.channel,
-                )
+                _finding_from_row(r).key
                 for r in s.scalars(
                     select(FindingRow).where(
                         FindingRow.call_id == call_id, FindingRow.dismissed.is_(True)
@@ -306,62 +341,32 @@ class Store:
                 )
             }
             s.execute(delete(FindingRow).where(FindingRow.call_id == call_id))
-            s.add_all(
-                FindingRow(
-                    call_id=f.call_id,
-                    utterance_index=f.utterance_index,
-                    kind=f.kind,
-                    category=f.category,
-                    channel=f.channel,
-                    entity=f.entity,
-                    speaker=f.speaker,
-                    role=f.role,
-                    start_s=f.start_s,
-                    end_s=f.end_s,
-                    quote=f.quote,
-                    char_start=f.char_start,
-                    char_end=f.char_end,
-                    confidence=f.confidence,
-                    method=f.method,
-                    dismissed=f.key in dismissed,
-                    detail=dict(f.detail) or None,
-                )
-                for f in findings
-            )
+            s.add_all(_finding_row(f, f.key in dismissed) for f in findings)
             s.merge(AnalysisRow(call_id=call_id, digest=digest, findings=len(findings)))
         return len(findings)
 
     def findings(self, call_id: str | None = None, kind: str | None = None) -> list[Finding]:
-        q = select(FindingRow).order_by(
-            FindingRow.call_id, FindingRow.utterance_index, FindingRow.char_start
+        q = (
+            select(FindingRow)
+            .where(FindingRow.dismissed.is_(False))
+            .order_by(FindingRow.call_id, FindingRow.utterance_index, FindingRow.char_start)
         )
         if call_id:
             q = q.where(FindingRow.call_id == call_id)
         if kind:
             q = q.where(FindingRow.kind == kind)
         with self.session() as s:
-            return [
-                Finding(
-                    call_id=r.call_id,
-                    utterance_index=r.utterance_index,
-                    kind=r.kind,  # type: ignore[arg-type]
-                    quote=r.quote,
-                    char_start=r.char_start,
-                    char_end=r.char_end,
-                    speaker=r.speaker,
-                    role=r.role,  # type: ignore[arg-type]
-                    confidence=r.confidence,
-                    method=r.method,  # type: ignore[arg-type]
-                    category=r.category,
-                    channel=r.channel,
-                    entity=r.entity,
-                    start_s=r.start_s,
-                    end_s=r.end_s,
-                    detail=tuple(sorted((r.detail or {}).items())),
-                )
-                for r in s.scalars(q)
-                if not r.dismissed
-            ]
+            return [_finding_from_row(r) for r in s.scalars(q)]
+
+    def finding_counts(self) -> dict[str, int]:
+        """Kept findings per kind."""
+        with self.session() as s:
+            q = (
+                select(FindingRow.kind, func.count())
+                .where(FindingRow.dismissed.is_(False))
+                .group_by(FindingRow.kind)
+            )
+            return dict(s.execute(q).all())
 
     def dismissed_quotes(self, kind: str = "objection") -> list[str]:
         """Quotes users dismissed as not being a ``kind``: negatives for ``callinsight train``."""
