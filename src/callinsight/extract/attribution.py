@@ -276,7 +276,11 @@ class ChannelReader:
         if not self._names:
             return []
         words = re.findall(r"[\w'.-]+", text.lower())
-        grams = {" ".join(words[i : i + n]) for n in (1, 2, 3) for i in range(len(words))}
+        # In order of appearance, so the first name said wins, the same on every run (a set's
+        # order changes with each process's string hashing).
+        grams = dict.fromkeys(
+            " ".join(words[i : i + n]) for i in range(len(words)) for n in (1, 2, 3)
+        )
         found = []
         for gram in grams:
             if len(gram) < 5 or gram in self._canonical:
