@@ -40,6 +40,8 @@ bench: setup
 	$(PY) bench/speakers.py
 	$(PY) bench/quality.py
 	$(PY) bench/extract.py
+	$(PY) bench/cluster_quality.py
+	$(PY) bench/cluster.py
 
 clean:
 	rm -rf $(VENV) callinsight-demo .pytest_cache .ruff_cache

@@ -52,7 +52,7 @@ def test_demo_ingests_every_call_and_prints_a_summary(demo_workspace, demo_store
 
 def test_demo_analyses_every_call_including_the_recordings(demo_workspace, demo_store):
     _ws, output = demo_workspace
-    assert "imported 36 content assets" in output
+    assert "content library from content_library.csv: 36 added" in output
     assert set(demo_store.analysis_digests()) == {c.id for c in demo_store.list_calls()}
     findings = demo_store.findings()
     assert {"objection", "attribution", "question", "research", "content_mention"} <= {
@@ -134,3 +134,19 @@ def test_show_prints_a_speaker_labelled_transcript(demo_workspace, demo_store):
     assert lines[0].startswith("[00:0")
     assert f"{script['rep']['name']} (rep):" in lines[0]
     assert any("Speaker R (prospect):" in line for line in lines)
+
+
+def test_demo_clusters_maps_gaps_and_writes_the_report(demo_workspace, demo_store):
+    from callinsight.cluster.summary import cluster_summaries
+    from callinsight.content import library_assets
+
+    ws, _output = demo_workspace
+    assert (ws / "report" / "report.html").is_file()
+    md = (ws / "report" / "report.md").read_text()
+    assert "## Objection clusters" in md and "## Content gaps" in md
+    assert len(library_assets(demo_store)) == 36
+    clusters = cluster_summaries(demo_store, "objection")
+    assert len(clusters) >= 10
+    assert {c.coverage for c in clusters} >= {"covered", "uncovered"}
+    price = [c for c in clusters if c.category == "price"]
+    assert price and price[0].quotes and price[0].quotes[0].call_id

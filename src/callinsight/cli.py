@@ -36,6 +36,13 @@ app.add_typer(export_app, name="export")
 reps_app = typer.Typer(help="The seller's reps: roster and enrolled voices.", no_args_is_help=True)
 app.add_typer(models_app, name="models")
 app.add_typer(reps_app, name="reps")
+clusters_app = typer.Typer(
+    help="Clusters of findings: list (default), show, rename, merge, split, dismiss.",
+    invoke_without_command=True,
+)
+assets_app = typer.Typer(help="The content library.", no_args_is_help=True)
+app.add_typer(clusters_app, name="clusters")
+app.add_typer(assets_app, name="assets")
 
 # Piped or captured output is not folded at rich's default 80 columns: tables stay greppable.
 _WIDTH = None if sys.stdout.isatty() or os.environ.get("COLUMNS") else 160
@@ -506,20 +513,262 @@ def demo(
     report = _run_ingest(Ingestor(settings, store), files, table)
     _print_summary(report, time.perf_counter() - started)
     out.print(_calls_table(store, store.list_calls()))
-    from callinsight.content import import_csv
+    from callinsight.content.gaps import find_gaps
+    from callinsight.content.library import import_library
+    from callinsight.reports.report import write_report
 
-    try:
-        added, _ = import_csv(store, corpus / "content_library.csv")
-    except CallinsightError as exc:
-        raise _fail(exc) from exc
-    err.print(f"imported {added} content assets")
+    for source in (corpus / "content_library.csv", corpus / "content"):
+        try:
+            imported = import_library(store, source)
+        except CallinsightError as exc:
+            raise _fail(exc) from exc
+        for e in imported.errors:
+            err.print(f"[red]skipped[/red] {escape(str(e))}", highlight=False)
+        err.print(f"content library from {source.name}: {imported.added} added, "
+                  f"{imported.updated} updated")  # fmt: skip
     _run_analysis(rescan=False, settings=settings)
+    store, embedder = _refresh(settings)
+    md, html_path = write_report(store, find_gaps(store, embedder), settings.workspace / "report")
     out.print(
-        f"\nExplore it: callinsight -w {settings.workspace} show <id>   (ids above)\n"
-        f"            callinsight -w {settings.workspace} export findings --format csv"
+        f"\nReport: {html_path} (and {md.name})\n"
+        f"Explore it: callinsight -w {settings.workspace} clusters\n"
+        f"            callinsight -w {settings.workspace} gaps --format md\n"
+        f"            callinsight -w {settings.workspace} show <id>   (ids above)"
     )
     if report.failures:
         raise typer.Exit(1)
+
+
+# -- clusters, content library, gaps, reports ---------------------------------------------
+
+
+def _insight(settings: Settings | None = None):
+    """Store, embedder and cluster index for the insight commands."""
+    from callinsight.cluster.index import ClusterIndex
+    from callinsight.embed import get_embedder
+
+    try:
+        settings = settings or _settings()
+        store = Store.from_settings(settings)
+        return store, get_embedder(settings), ClusterIndex(store, get_embedder(settings))
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+
+
+def _refresh(settings: Settings | None = None, rebuild: bool = False):
+    """Cluster what is new (or everything), then map clusters to the content library."""
+    from callinsight.content import library_assets
+    from callinsight.content.mapping import map_clusters
+
+    store, embedder, index = _insight(settings)
+    started = time.perf_counter()
+    run = index.recluster if rebuild else index.update
+    results = run(progress=lambda msg: err.print(msg))
+    for r in results:
+        how = "rebuilt" if r.refitted else f"{r.joined} joined existing clusters"
+        err.print(
+            f"{r.kind}: {r.findings} findings, {how}, {r.new_clusters} new clusters, "
+            f"{r.unclustered} unclustered"
+        )
+    counts = map_clusters(store, embedder, library_assets(store))
+    err.print(
+        "coverage: "
+        + ", ".join(f"{n} {k}" for k, n in counts.items())
+        + f" ({time.perf_counter() - started:.1f} s)"
+    )
+    return store, embedder
+
+
+@clusters_app.callback()
+def clusters_list(
+    ctx: typer.Context,
+    kind: str = typer.Option(
+        "objection", "--kind", "-k", help="objection|question|attribution|research"
+    ),
+    no_update: bool = typer.Option(
+        False, "--no-update", help="list without clustering new findings"
+    ),
+) -> None:
+    """Cluster new findings (incrementally), map them to assets, and list the clusters."""
+    if ctx.invoked_subcommand:
+        return
+    from callinsight.cluster.summary import cluster_summaries
+
+    store = _open_store() if no_update else _refresh()[0]
+    table = Table(title=f"{kind} clusters")
+    for col in ("id", "label", "category", "findings", "calls", "accounts", "trend (by month)",
+                "coverage", "example"):  # fmt: skip
+        table.add_column(
+            col, justify="right" if col in ("id", "findings", "calls", "accounts") else "left"
+        )
+    for c in cluster_summaries(store, kind):
+        table.add_row(
+            str(c.id), escape(c.label), c.category or "", str(c.size), str(c.calls),
+            str(c.accounts), " ".join(str(n) for n in c.monthly.values()), c.coverage or "",
+            escape(c.quotes[0].quote[:70]) if c.quotes else "",
+        )  # fmt: skip
+    out.print(table)
+
+
+@clusters_app.command("show")
+def clusters_show(cluster_id: int) -> None:
+    """A cluster's quotes (call, speaker, time) and the assets that answer it."""
+    from callinsight.cluster.summary import cluster_summaries, timestamp
+    from callinsight.content.mapping import cluster_matches
+
+    store = _open_store()
+    found = cluster_summaries(store, cluster_ids=[cluster_id], top_quotes=50)
+    if not found:
+        raise _fail(CallinsightError(E.E305, what=f"cluster {cluster_id}"))
+    c = found[0]
+    out.print(f"[bold]{escape(c.label)}[/bold]  ({c.kind}, {c.size} findings, {c.calls} calls, "
+              f"{c.accounts} accounts, coverage {c.coverage or '—'})")  # fmt: skip
+    for q in c.quotes:
+        out.print(f"  #{q.finding_id} {escape(q.title or q.source_file)} {timestamp(q.start_s)} "
+                  f"{escape(q.speaker)}: “{escape(q.quote)}”", highlight=False)  # fmt: skip
+    for m in cluster_matches(store, cluster_id):
+        out.print(f"  asset {m.asset_id} score {m.score:.2f} {m.decision or ''}: "
+                  f"{escape((m.passage or '')[:100])}", highlight=False)  # fmt: skip
+
+
+@clusters_app.command("rename")
+def clusters_rename(cluster_id: int, label: str) -> None:
+    """Give a cluster a name of your own (kept across reclustering)."""
+    _, _, index = _insight()
+    try:
+        index.rename(cluster_id, label)
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    err.print(f"cluster {cluster_id} is now “{label}”")
+
+
+@clusters_app.command("merge")
+def clusters_merge(into: int, other: int) -> None:
+    """Move every finding of OTHER into INTO (replayed after reclustering)."""
+    _, _, index = _insight()
+    try:
+        index.merge(into, other)
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    err.print(f"merged cluster {other} into {into}")
+
+
+@clusters_app.command("split")
+def clusters_split(
+    cluster_id: int,
+    findings: str = typer.Option("", "--findings", help="finding ids to move out, comma separated"),
+) -> None:
+    """Split findings off into a new cluster (default: the clusterer's own two-way split)."""
+    _, _, index = _insight()
+    ids = [int(x) for x in findings.split(",") if x.strip()] or None
+    try:
+        new = index.split(cluster_id, ids)
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    err.print(f"split cluster {cluster_id}: new cluster {new}")
+
+
+@clusters_app.command("dismiss")
+def clusters_dismiss(finding_id: int) -> None:
+    """Mark a finding as not what it was taken for (e.g. not an objection)."""
+    _, _, index = _insight()
+    try:
+        index.dismiss(finding_id)
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    err.print(f"finding {finding_id} dismissed; `callinsight train` uses it as a negative")
+
+
+@app.command()
+def recluster() -> None:
+    """Rebuild every cluster from scratch; names, merges, splits and match decisions survive."""
+    _refresh(rebuild=True)
+
+
+@assets_app.command("import")
+def assets_import(path: Path) -> None:
+    """Import or update assets from a CSV, JSON or YAML file or a folder of documents."""
+    from callinsight.content.library import import_library
+
+    store = _open_store()
+    try:
+        report = import_library(store, path)
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    for e in report.errors:
+        err.print(f"[red]skipped[/red] {escape(str(e))}", highlight=False)
+    err.print(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+              f"{len(report.errors)} errors")  # fmt: skip
+    if report.errors:
+        raise typer.Exit(1)
+
+
+@assets_app.command("list")
+def assets_list() -> None:
+    """Every asset of the library."""
+    from callinsight.content import library_assets
+
+    table = Table(title="content library")
+    for col in ("id", "title", "type", "url"):
+        table.add_column(col)
+    for a in library_assets(_open_store()):
+        table.add_row(a.id, escape(a.title), a.type or "", a.url or "")
+    out.print(table)
+
+
+@app.command()
+def gaps(
+    fmt: str = typer.Option("md", "--format", "-f", help="md | csv | json"),
+    out_file: Path | None = typer.Option(None, "--out", "-o", help="file (default: stdout)"),
+    top: int | None = typer.Option(None, "--top", help="only the N best gaps"),
+) -> None:
+    """Ranked content gaps with briefs."""
+    from callinsight.content.gaps import find_gaps
+    from callinsight.reports.report import GAP_FORMATS, render_gaps
+
+    if fmt not in GAP_FORMATS:
+        raise _fail(CallinsightError(E.E401, fmt=fmt, choices=", ".join(GAP_FORMATS)))
+    store, embedder, _ = _insight()
+    text = render_gaps(find_gaps(store, embedder, top=top), fmt)
+    if out_file:
+        out_file.write_text(text, encoding="utf-8")
+        err.print(f"wrote {out_file}")
+    else:
+        sys.stdout.write(text)
+
+
+@app.command()
+def report(
+    out_dir: Path = typer.Option(..., "--out", "-o", help="folder for report.md/.html"),
+) -> None:
+    """An HTML and a Markdown report: clusters, coverage, gaps with briefs, attribution mix."""
+    from callinsight.content.gaps import find_gaps
+    from callinsight.reports.report import write_report
+
+    store, embedder, _ = _insight()
+    md, html_path = write_report(store, find_gaps(store, embedder), out_dir)
+    err.print(f"wrote {md} and {html_path}")
+
+
+@app.command()
+def digest(
+    since: str = typer.Option("7d", "--since", help="period: 7d, 2w, 1m"),
+    until: str | None = typer.Option(None, "--until", help="last day (default: newest call)"),
+) -> None:
+    """The weekly summary: new objections, new gaps, standout quotes, attribution."""
+    import datetime as dt
+
+    from callinsight.content.gaps import find_gaps
+    from callinsight.reports.report import digest_markdown, parse_since
+
+    try:
+        period = parse_since(since)
+        end = dt.date.fromisoformat(until) if until else None
+    except ValueError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from exc
+    store, embedder, _ = _insight()
+    sys.stdout.write(digest_markdown(store, find_gaps(store, embedder), period, end))
 
 
 def main() -> None:

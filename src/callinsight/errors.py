@@ -32,6 +32,8 @@ class E(StrEnum):
     # ingest: metadata
     E121 = "{path}: metadata CSV lacks a 'file' column (columns: {columns})"
     E122 = "{path}: line {line}: {reason}"
+    E123 = "{path}: cannot read document: {reason}"
+    E124 = "{path}: document holds no text"
     # speakers
     E131 = "{path}: only {seconds} s of speech; a voice sample needs {needed} s or more"
     # transcription and models
@@ -42,6 +44,8 @@ class E(StrEnum):
     E301 = "no call matches '{ref}'"
     E302 = "'{ref}' matches {count} calls; give more of the id"
     E303 = "cannot open database {url}: {reason}"
+    E305 = "no {what} in the store"
+    E306 = "cannot do that: {reason}"
     # extraction
     E501 = "{path}: invalid taxonomy: {reason}"
     E502 = "no trained objection classifier in {path}: run `callinsight train`"

@@ -140,6 +140,13 @@ class ContentAsset:
     title: str
     type: str | None = None
     summary: str | None = None
+    url: str | None = None
+    text: str | None = None
+    tags: tuple[str, ...] = ()
+    persona: str | None = None
+    stage: str | None = None
+    owner: str | None = None
+    published: dt.date | None = None
 
 
 FindingKind = Literal[

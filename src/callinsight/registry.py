@@ -43,3 +43,4 @@ class Registry(Generic[T]):
 TRANSCRIBERS: Registry = Registry("transcriber")
 DIARIZERS: Registry = Registry("diarizer")
 EMBEDDERS: Registry = Registry("embedder")
+CLUSTERERS: Registry = Registry("clusterer")

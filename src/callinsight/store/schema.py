@@ -10,16 +10,19 @@ import datetime as dt
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
     func,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -133,6 +136,9 @@ class FindingRow(Base):
     confidence: Mapped[float] = mapped_column(Float)
     method: Mapped[str] = mapped_column(String(32))  # rule | similarity | model | tracker
     cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id", ondelete="SET NULL"))
+    # Cosine to the cluster's centroid (or to the nearest one when left unclustered); None until
+    # clustering has seen the finding, which is how new findings are told from unclustered ones.
+    cluster_score: Mapped[float | None] = mapped_column(Float)
     dismissed: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
     # Kind-specific facts: {"asked": true, "prompt_utterance": 4}, {"asset_id": "A-001"}, ...
@@ -166,6 +172,65 @@ class ClusterRow(Base):
     size: Mapped[int] = mapped_column(Integer, default=0)
     centroid: Mapped[list | None] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+    keywords: Mapped[list | None] = mapped_column(JSON)
+    # covered | partly | uncovered (content mapping), and the best asset score behind it.
+    coverage: Mapped[str | None] = mapped_column(String(16))
+    coverage_score: Mapped[float | None] = mapped_column(Float)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.now(), onupdate=func.now()
+    )
+
+
+class ClusterSpaceRow(Base):
+    """Per finding kind: the mean vector removed before clustering, so incremental joins
+    compare new findings with centroids in the same (centred) space."""
+
+    __tablename__ = "cluster_spaces"
+
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    model: Mapped[str] = mapped_column(String(200))
+    center: Mapped[bytes] = mapped_column(LargeBinary)
+    params: Mapped[dict] = mapped_column(JSON)
+    fitted_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, server_default=func.now(), onupdate=func.now()
+    )
+
+
+class TextVectorRow(Base):
+    """Sentence vectors by text digest and model: re-analysis and re-clustering never embed
+    the same quote or passage twice."""
+
+    __tablename__ = "text_vectors"
+
+    model: Mapped[str] = mapped_column(String(200), primary_key=True)
+    digest: Mapped[str] = mapped_column(String(40), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class DecisionRow(Base):
+    """A user's decision on clusters (rename, merge, split), replayed after a recluster."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    action: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
+
+
+class AssetSendRow(Base):
+    """A rep marked an asset as sent to a buyer, for an objection cluster and/or a call."""
+
+    __tablename__ = "asset_sends"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    asset_id: Mapped[str] = mapped_column(ForeignKey("content_assets.id", ondelete="CASCADE"))
+    cluster_id: Mapped[int | None] = mapped_column(ForeignKey("clusters.id", ondelete="SET NULL"))
+    call_id: Mapped[str | None] = mapped_column(ForeignKey("calls.id", ondelete="SET NULL"))
+    rep: Mapped[str | None] = mapped_column(String(200))
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, server_default=func.now())
 
 
 class ContentAssetRow(Base):
@@ -182,6 +247,9 @@ class ContentAssetRow(Base):
     published: Mapped[dt.date | None] = mapped_column(Date)
     summary: Mapped[str | None] = mapped_column(Text)
     text: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str | None] = mapped_column(Text)  # the file it was imported from
+    # Objection categories the asset answers, suggested from its text (not hand-tagged).
+    suggested_tags: Mapped[list | None] = mapped_column(JSON)
     updated_at: Mapped[dt.datetime] = mapped_column(
         DateTime, server_default=func.now(), onupdate=func.now()
     )
@@ -197,6 +265,9 @@ class MatchRow(Base):
     score: Mapped[float] = mapped_column(Float)
     passage: Mapped[str | None] = mapped_column(Text)
     decision: Mapped[str | None] = mapped_column(String(16))  # accepted | rejected | None
+    # A marketer's decision outlives recomputation; a suggestion that is no longer suggested is
+    # kept (and shown) only when it carries a decision.
+    suggested: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class JobRow(Base):

@@ -1,0 +1,152 @@
+"""What a cluster is, for people: label, size, distinct calls and accounts, trend, top quotes.
+
+Every number here is computed from the member findings it describes, and each quote carries
+its call, speaker and timestamp, so any figure can be traced to what buyers said.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from sqlalchemy import select
+
+from callinsight.store import Store
+from callinsight.store.schema import CallRow, ClusterRow, FindingRow
+
+
+@dataclass(frozen=True)
+class QuoteRef:
+    finding_id: int
+    call_id: str
+    source_file: str
+    title: str | None
+    account: str | None
+    date: dt.date | None
+    speaker: str
+    start_s: float | None
+    end_s: float | None
+    quote: str
+    category: str | None = None
+
+
+@dataclass(frozen=True)
+class ClusterSummary:
+    id: int
+    kind: str
+    label: str  # the marketer's name when given, else the automatic one
+    auto_label: str
+    keywords: tuple[str, ...]
+    size: int
+    calls: int
+    accounts: int
+    lost_deals: int  # distinct deals among members' calls whose outcome is lost
+    deals: int  # distinct deals with a known outcome (won or lost)
+    category: str | None  # the most common objection category among members
+    coverage: str | None
+    coverage_score: float | None
+    first_seen: dt.date | None
+    last_seen: dt.date | None
+    weekly: dict[str, int] = field(default_factory=dict)  # "2026-W32" -> findings
+    monthly: dict[str, int] = field(default_factory=dict)  # "2026-08" -> findings
+    quotes: tuple[QuoteRef, ...] = ()  # most representative first
+
+    @property
+    def lost_share(self) -> float:
+        return self.lost_deals / self.deals if self.deals else 0.0
+
+
+def _deal(call: CallRow) -> str:
+    return call.deal_id or call.account or call.id
+
+
+def cluster_summaries(
+    store: Store, kind: str | None = None, cluster_ids: list[int] | None = None, top_quotes: int = 5
+) -> list[ClusterSummary]:
+    """Clusters (largest first) with their statistics and representative quotes."""
+    with store.session() as s:
+        cq = select(ClusterRow).order_by(ClusterRow.size.desc(), ClusterRow.id)
+        if kind:
+            cq = cq.where(ClusterRow.kind == kind)
+        if cluster_ids is not None:
+            cq = cq.where(ClusterRow.id.in_(cluster_ids))
+        clusters = list(s.scalars(cq))
+        ids = [c.id for c in clusters]
+        members: dict[int, list[tuple[FindingRow, CallRow]]] = {i: [] for i in ids}
+        if ids:
+            q = (
+                select(FindingRow, CallRow)
+                .join(CallRow, CallRow.id == FindingRow.call_id)
+                .where(FindingRow.cluster_id.in_(ids), FindingRow.dismissed.is_(False))
+                .order_by(FindingRow.id)
+            )
+            for f, call in s.execute(q):
+                members[f.cluster_id].append((f, call))
+    out = []
+    for c in clusters:
+        rows = members[c.id]
+        if not rows:
+            continue
+        dates = [call.date for _, call in rows if call.date]
+        weekly = Counter(f"{d.isocalendar()[0]}-W{d.isocalendar()[1]:02d}" for d in dates)
+        monthly = Counter(f"{d.year}-{d.month:02d}" for d in dates)
+        outcomes = {_deal(call): call.outcome for _, call in rows if call.outcome}
+        # Representative: closest to the centroid (cluster_score), one per call first.
+        order = np.argsort([-(f.cluster_score or 0.0) for f, _ in rows], kind="stable")
+        picked, seen = [], set()
+        for i in order:
+            if rows[i][1].id not in seen:
+                picked.append(int(i))
+                seen.add(rows[i][1].id)
+            if len(picked) == top_quotes:
+                break
+        out.append(
+            ClusterSummary(
+                id=c.id,
+                kind=c.kind,
+                label=c.user_label or c.label,
+                auto_label=c.label,
+                keywords=tuple(c.keywords or ()),
+                size=len(rows),
+                calls=len({call.id for _, call in rows}),
+                accounts=len({call.account or call.id for _, call in rows}),
+                lost_deals=sum(1 for o in outcomes.values() if o == "lost"),
+                deals=sum(1 for o in outcomes.values() if o in ("won", "lost")),
+                category=Counter(f.category for f, _ in rows if f.category).most_common(1)[0][0]
+                if any(f.category for f, _ in rows)
+                else None,
+                coverage=c.coverage,
+                coverage_score=c.coverage_score,
+                first_seen=min(dates) if dates else None,
+                last_seen=max(dates) if dates else None,
+                weekly=dict(sorted(weekly.items())),
+                monthly=dict(sorted(monthly.items())),
+                quotes=tuple(_quote(*rows[i]) for i in picked),
+            )
+        )
+    return out
+
+
+def _quote(f: FindingRow, call: CallRow) -> QuoteRef:
+    return QuoteRef(
+        finding_id=f.id,
+        call_id=call.id,
+        source_file=call.source_file,
+        title=call.title,
+        account=call.account,
+        date=call.date,
+        speaker=f.speaker,
+        start_s=f.start_s,
+        end_s=f.end_s,
+        quote=f.quote,
+        category=f.category,
+    )
+
+
+def timestamp(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    m, s = divmod(int(seconds), 60)
+    return f"{m}:{s:02d}"

@@ -1,0 +1,61 @@
+"""Sentence vectors of stored texts (quotes, asset passages), cached in the store by digest.
+
+A recluster, a rescan or a re-import never embeds the same text twice with the same model:
+vectors are kept as float16 (cosines move by < 1e-3) keyed by the text's sha1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+
+import numpy as np
+from sqlalchemy import select
+
+from callinsight.embed import Embedder
+from callinsight.store import Store
+from callinsight.store.schema import TextVectorRow
+
+_CHUNK = 500  # digests per IN (...) query
+
+
+def text_digest(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+def cached_vectors(store: Store | None, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
+    """(len(texts), dim) unit float32 vectors; missing ones are embedded and stored.
+
+    Without a store (benchmarks, labelled sets) the texts are simply embedded.
+    """
+    if store is None:
+        return embedder.encode(list(texts))
+    digests = [text_digest(t) for t in texts]
+    found: dict[str, np.ndarray] = {}
+    unique = sorted(set(digests))
+    with store.session() as s:
+        for i in range(0, len(unique), _CHUNK):
+            q = select(TextVectorRow.digest, TextVectorRow.vector).where(
+                TextVectorRow.model == embedder.label,
+                TextVectorRow.digest.in_(unique[i : i + _CHUNK]),
+            )
+            for digest, blob in s.execute(q):
+                found[digest] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+    missing = {d: t for d, t in zip(digests, texts, strict=True) if d not in found}
+    if missing:
+        fresh = embedder.encode(list(missing.values()))
+        with store.session() as s, s.begin():
+            for digest, vec in zip(missing, fresh, strict=True):
+                found[digest] = vec
+                s.merge(
+                    TextVectorRow(
+                        model=embedder.label,
+                        digest=digest,
+                        vector=vec.astype(np.float16).tobytes(),
+                    )
+                )
+    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    for i, d in enumerate(digests):
+        out[i] = found[d]
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    return out / np.maximum(norms, 1e-12)
