@@ -21,6 +21,7 @@ from callinsight.ingest import MetadataTable, load_metadata
 from callinsight.pipeline import BatchReport, Ingestor, expand_paths
 from callinsight.records import Call
 from callinsight.reports import FORMATS, export_findings, export_utterances
+from callinsight.reports.clock import clock
 from callinsight.store import Store
 
 app = typer.Typer(
@@ -82,14 +83,6 @@ def _open_store() -> Store:
         raise _fail(exc) from exc
 
 
-def _clock(seconds: float | None) -> str:
-    if seconds is None:
-        return "--:--"
-    m, s = divmod(round(seconds), 60)
-    h, m = divmod(m, 60)
-    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
-
-
 def _run_ingest(
     ingestor: Ingestor, files: list[Path], metadata: MetadataTable | None
 ) -> BatchReport:
@@ -133,7 +126,7 @@ def _print_summary(report: BatchReport, seconds: float) -> None:
     audio_s = sum(o.audio_s for o in report.outcomes)
     table.add_row(
         *(str(report.count(s)) for s in ("ingested", "unchanged", "updated", "failed")),
-        _clock(audio_s),
+        clock(audio_s),
         f"{seconds:.1f} s",
     )
     out.print(table)
@@ -167,7 +160,7 @@ def _calls_table(store: Store, calls: list[Call]) -> Table:
             c.metadata.rep or "",
             c.metadata.account or "",
             c.metadata.outcome or "",
-            _clock(c.duration_s),
+            clock(c.duration_s),
             str(counts.get(c.id, 0)),
             status,
         )
@@ -234,7 +227,7 @@ def show(call_id: str = typer.Argument(..., help="a call id or a unique prefix o
         ("stage", m.stage),
         ("outcome", m.outcome),
         ("industry", m.industry),
-        ("length", _clock(call.duration_s) if call.duration_s else None),
+        ("length", clock(call.duration_s) if call.duration_s else None),
         ("method", call.method),
     ]
     out.print("  ".join(f"{k}: {v}" for k, v in facts if v), highlight=False)
@@ -255,7 +248,7 @@ def show(call_id: str = typer.Argument(..., help="a call id or a unique prefix o
         out.print(f"[dim]{escape(notes)}[/dim]", highlight=False, soft_wrap=True)
     out.print()
     for u in utterances:
-        when = f"[{_clock(u.start_s)}-{_clock(u.end_s)}] " if u.start_s is not None else ""
+        when = f"[{clock(u.start_s)}-{clock(u.end_s)}] " if u.start_s is not None else ""
         out.print(f"{when}{u.speaker} ({u.role}): ", end="", highlight=False, markup=False)
         out.print(u.text, highlight=False, markup=False)
     findings = store.findings(call.id)
@@ -266,7 +259,7 @@ def show(call_id: str = typer.Argument(..., help="a call id or a unique prefix o
         for f in findings:
             what = " / ".join(x for x in (f.category, f.channel, f.entity) if x)
             table.add_row(
-                _clock(f.start_s) if f.start_s is not None else f"#{f.utterance_index}",
+                clock(f.start_s) if f.start_s is not None else f"#{f.utterance_index}",
                 f.kind,
                 what,
                 f.quote,
@@ -550,7 +543,17 @@ def _insight(settings: Settings | None = None):
     try:
         settings = settings or _settings()
         store = Store.from_settings(settings)
-        return store, get_embedder(settings), ClusterIndex(store, get_embedder(settings))
+        embedder = get_embedder(settings)
+        return store, embedder, ClusterIndex(store, embedder)
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+
+
+def _decide(action: str, *args):
+    """Run a user decision on the cluster index; a refused one is a clean CLI error."""
+    _, _, index = _insight()
+    try:
+        return getattr(index, action)(*args)
     except CallinsightError as exc:
         raise _fail(exc) from exc
 
@@ -613,7 +616,7 @@ def clusters_list(
 @clusters_app.command("show")
 def clusters_show(cluster_id: int) -> None:
     """A cluster's quotes (call, speaker, time) and the assets that answer it."""
-    from callinsight.cluster.summary import cluster_summaries, timestamp
+    from callinsight.cluster.summary import cluster_summaries
     from callinsight.content.mapping import cluster_matches
 
     store = _open_store()
@@ -624,7 +627,7 @@ def clusters_show(cluster_id: int) -> None:
     out.print(f"[bold]{escape(c.label)}[/bold]  ({c.kind}, {c.size} findings, {c.calls} calls, "
               f"{c.accounts} accounts, coverage {c.coverage or '—'})")  # fmt: skip
     for q in c.quotes:
-        out.print(f"  #{q.finding_id} {escape(q.title or q.source_file)} {timestamp(q.start_s)} "
+        out.print(f"  #{q.finding_id} {escape(q.title or q.source_file)} {clock(q.start_s)} "
                   f"{escape(q.speaker)}: “{escape(q.quote)}”", highlight=False)  # fmt: skip
     for m in cluster_matches(store, cluster_id):
         out.print(f"  asset {m.asset_id} score {m.score:.2f} {m.decision or ''}: "
@@ -634,22 +637,14 @@ def clusters_show(cluster_id: int) -> None:
 @clusters_app.command("rename")
 def clusters_rename(cluster_id: int, label: str) -> None:
     """Give a cluster a name of your own (kept across reclustering)."""
-    _, _, index = _insight()
-    try:
-        index.rename(cluster_id, label)
-    except CallinsightError as exc:
-        raise _fail(exc) from exc
+    _decide("rename", cluster_id, label)
     err.print(f"cluster {cluster_id} is now “{label}”")
 
 
 @clusters_app.command("merge")
 def clusters_merge(into: int, other: int) -> None:
     """Move every finding of OTHER into INTO (replayed after reclustering)."""
-    _, _, index = _insight()
-    try:
-        index.merge(into, other)
-    except CallinsightError as exc:
-        raise _fail(exc) from exc
+    _decide("merge", into, other)
     err.print(f"merged cluster {other} into {into}")
 
 
@@ -659,23 +654,15 @@ def clusters_split(
     findings: str = typer.Option("", "--findings", help="finding ids to move out, comma separated"),
 ) -> None:
     """Split findings off into a new cluster (default: the clusterer's own two-way split)."""
-    _, _, index = _insight()
     ids = [int(x) for x in findings.split(",") if x.strip()] or None
-    try:
-        new = index.split(cluster_id, ids)
-    except CallinsightError as exc:
-        raise _fail(exc) from exc
+    new = _decide("split", cluster_id, ids)
     err.print(f"split cluster {cluster_id}: new cluster {new}")
 
 
 @clusters_app.command("dismiss")
 def clusters_dismiss(finding_id: int) -> None:
     """Mark a finding as not what it was taken for (e.g. not an objection)."""
-    _, _, index = _insight()
-    try:
-        index.dismiss(finding_id)
-    except CallinsightError as exc:
-        raise _fail(exc) from exc
+    _decide("dismiss", finding_id)
     err.print(f"finding {finding_id} dismissed; `callinsight train` uses it as a negative")
 
 

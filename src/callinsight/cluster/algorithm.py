@@ -23,7 +23,7 @@ numbers are ordered by size (largest first), then by first member.
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
@@ -208,8 +208,3 @@ def assign(
 @CLUSTERERS.register("umap-ward")
 def _umap_ward(params: ClusterParams | None = None) -> Clusterer:
     return UmapWardClusterer(params)
-
-
-def with_params(clusterer: Clusterer, **changes: object) -> Clusterer:
-    """The same clusterer with some parameters changed (benchmarks sweep them)."""
-    return type(clusterer)(replace(clusterer.params, **changes))

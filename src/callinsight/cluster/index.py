@@ -20,12 +20,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from callinsight.cluster.algorithm import (
     Clusterer,
     ClusterParams,
-    UmapWardClusterer,
     assign,
     centred,
     centroids_of,
@@ -34,7 +33,9 @@ from callinsight.cluster.labels import ctfidf_keywords, phrase
 from callinsight.cluster.vectors import cached_vectors
 from callinsight.embed import Embedder
 from callinsight.errors import E, StoreError
+from callinsight.registry import CLUSTERERS
 from callinsight.store import Store
+from callinsight.store.repository import finding_from_row
 from callinsight.store.schema import (
     ClusterRow,
     ClusterSpaceRow,
@@ -44,6 +45,7 @@ from callinsight.store.schema import (
 )
 
 CLUSTERED_KINDS = ("objection", "question", "attribution", "research")
+DEFAULT_CLUSTERER = "umap-ward"
 Progress = Callable[[str], None]
 
 
@@ -58,7 +60,8 @@ class UpdateResult:
 
 
 def finding_key(r: FindingRow) -> list:
-    return [r.call_id, r.utterance_index, r.kind, r.char_start, r.char_end, r.category, r.channel]
+    """``Finding.key`` of a stored finding, as JSON stores it (a list)."""
+    return list(finding_from_row(r).key)
 
 
 def _key(values: Sequence) -> tuple:
@@ -71,7 +74,7 @@ class ClusterIndex:
     ) -> None:
         self.store = store
         self.embedder = embedder
-        self.clusterer = clusterer or UmapWardClusterer()
+        self.clusterer = clusterer or CLUSTERERS.create(DEFAULT_CLUSTERER)
 
     @property
     def params(self) -> ClusterParams:
@@ -79,14 +82,20 @@ class ClusterIndex:
 
     # -- reading -------------------------------------------------------------------------
 
-    def _findings(self, kind: str) -> list[FindingRow]:
+    def _findings(self, kind: str, *where) -> list[FindingRow]:
+        """The kind's kept (not dismissed) findings, by id, with extra conditions."""
         with self.store.session() as s:
             q = (
                 select(FindingRow)
-                .where(FindingRow.kind == kind, FindingRow.dismissed.is_(False))
+                .where(FindingRow.kind == kind, FindingRow.dismissed.is_(False), *where)
                 .order_by(FindingRow.id)
             )
             return list(s.scalars(q))
+
+    def _place(self, s, placements: list[dict]) -> None:
+        """Set cluster_id/cluster_score of many findings in one executemany by primary key."""
+        if placements:
+            s.execute(update(FindingRow), placements)
 
     def _space(self, kind: str) -> np.ndarray | None:
         with self.store.session() as s:
@@ -132,34 +141,23 @@ class ClusterIndex:
     def _grow(self, kind: str, center: np.ndarray) -> UpdateResult:
         """Incremental: new findings join centroids or wait; waiting ones may found clusters."""
         p = self.params
-        with self.store.session() as s:
-            new = list(
-                s.scalars(
-                    select(FindingRow)
-                    .where(
-                        FindingRow.kind == kind,
-                        FindingRow.dismissed.is_(False),
-                        FindingRow.cluster_score.is_(None),
-                    )
-                    .order_by(FindingRow.id)
-                )
-            )
+        new = self._findings(kind, FindingRow.cluster_score.is_(None))
         if not new:
             return UpdateResult(kind, 0, 0, 0, self._unclustered_count(kind), False)
         x = centred(cached_vectors(self.store, self.embedder, [r.quote for r in new]), center)
         ids, cents = self._centroids(kind)
         labels, sims = assign(cents, x, p.member_min)
-        joined = Counter()
+        placements = [
+            {
+                "id": row.id,
+                "cluster_id": ids[label] if label >= 0 else None,
+                "cluster_score": float(sim),
+            }
+            for row, label, sim in zip(new, labels, sims, strict=True)
+        ]
+        joined = Counter(pl["cluster_id"] for pl in placements if pl["cluster_id"] is not None)
         with self.store.session() as s, s.begin():
-            for row, label, sim in zip(new, labels, sims, strict=True):
-                cluster_id = ids[label] if label >= 0 else None
-                s.execute(
-                    update(FindingRow)
-                    .where(FindingRow.id == row.id)
-                    .values(cluster_id=cluster_id, cluster_score=float(sim))
-                )
-                if cluster_id is not None:
-                    joined[cluster_id] += 1
+            self._place(s, placements)
             for cluster_id, n in joined.items():
                 s.execute(
                     update(ClusterRow)
@@ -174,18 +172,7 @@ class ClusterIndex:
     def _found_clusters(self, kind: str, center: np.ndarray) -> int:
         """Unclustered findings with ``min_size - 1`` close neighbours found a new cluster."""
         p = self.params
-        with self.store.session() as s:
-            waiting = list(
-                s.scalars(
-                    select(FindingRow)
-                    .where(
-                        FindingRow.kind == kind,
-                        FindingRow.dismissed.is_(False),
-                        FindingRow.cluster_id.is_(None),
-                    )
-                    .order_by(FindingRow.id)
-                )
-            )
+        waiting = self._findings(kind, FindingRow.cluster_id.is_(None))
         if len(waiting) < p.min_size:
             return 0
         x = centred(cached_vectors(self.store, self.embedder, [r.quote for r in waiting]), center)
@@ -218,12 +205,17 @@ class ClusterIndex:
                 )
                 s.add(row)
                 s.flush()
-                for j in members:
-                    s.execute(
-                        update(FindingRow)
-                        .where(FindingRow.id == waiting[j].id)
-                        .values(cluster_id=row.id, cluster_score=float(x[j] @ cent))
-                    )
+                self._place(
+                    s,
+                    [
+                        {
+                            "id": waiting[j].id,
+                            "cluster_id": row.id,
+                            "cluster_score": float(x[j] @ cent),
+                        }
+                        for j in members
+                    ],
+                )
         return len(groups)
 
     def _keyword_docs(self, kind: str) -> list[list[str]]:
@@ -233,17 +225,12 @@ class ClusterIndex:
 
     def _unclustered_count(self, kind: str) -> int:
         with self.store.session() as s:
-            return len(
-                list(
-                    s.scalars(
-                        select(FindingRow.id).where(
-                            FindingRow.kind == kind,
-                            FindingRow.dismissed.is_(False),
-                            FindingRow.cluster_id.is_(None),
-                        )
-                    )
-                )
+            q = select(func.count()).where(
+                FindingRow.kind == kind,
+                FindingRow.dismissed.is_(False),
+                FindingRow.cluster_id.is_(None),
             )
+            return int(s.scalar(q) or 0)
 
     def _refit(self, kind: str, progress: Progress | None) -> UpdateResult:
         rows = self._findings(kind)
@@ -302,15 +289,17 @@ class ClusterIndex:
                     s.add(row)
                     s.flush()
                     cluster_ids.append(row.id)
-            for row, label, sim in zip(rows, labels, sims, strict=True):
-                s.execute(
-                    update(FindingRow)
-                    .where(FindingRow.id == row.id)
-                    .values(
-                        cluster_id=cluster_ids[label] if label >= 0 else None,
-                        cluster_score=float(sim),
-                    )
-                )
+            self._place(
+                s,
+                [
+                    {
+                        "id": row.id,
+                        "cluster_id": cluster_ids[label] if label >= 0 else None,
+                        "cluster_score": float(sim),
+                    }
+                    for row, label, sim in zip(rows, labels, sims, strict=True)
+                ],
+            )
             s.merge(
                 ClusterSpaceRow(
                     kind=kind,
@@ -413,12 +402,13 @@ class ClusterIndex:
         x = centred(cached_vectors(self.store, self.embedder, [r.quote for r in rows]), center)
         cent = centroids_of(x, np.zeros(len(rows), dtype=np.int64), 1)[0]
         with self.store.session() as s, s.begin():
-            for r, v in zip(rows, x, strict=True):
-                s.execute(
-                    update(FindingRow)
-                    .where(FindingRow.id == r.id)
-                    .values(cluster_id=into, cluster_score=float(v @ cent))
-                )
+            self._place(
+                s,
+                [
+                    {"id": r.id, "cluster_id": into, "cluster_score": float(v @ cent)}
+                    for r, v in zip(rows, x, strict=True)
+                ],
+            )
             s.execute(
                 update(ClusterRow)
                 .where(ClusterRow.id == into)
@@ -474,16 +464,17 @@ class ClusterIndex:
             )
             s.add(new)
             s.flush()
-            for i, r in enumerate(members):
-                c = int(labels[i])
-                s.execute(
-                    update(FindingRow)
-                    .where(FindingRow.id == r.id)
-                    .values(
-                        cluster_id=new.id if c else cluster_id,
-                        cluster_score=float(x[i] @ cents[c]),
-                    )
-                )
+            self._place(
+                s,
+                [
+                    {
+                        "id": r.id,
+                        "cluster_id": new.id if labels[i] else cluster_id,
+                        "cluster_score": float(x[i] @ cents[labels[i]]),
+                    }
+                    for i, r in enumerate(members)
+                ],
+            )
             s.execute(
                 update(ClusterRow)
                 .where(ClusterRow.id == cluster_id)

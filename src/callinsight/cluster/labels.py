@@ -144,22 +144,3 @@ def phrase(keywords: Sequence[str]) -> str:
         if not set(other.split()) & set(first.split()):
             return f"{first}, {other}"
     return first
-
-
-def representative(vectors: np.ndarray, centroid: np.ndarray, calls: Sequence[str], top: int = 3):
-    """Indices of the members closest to the centroid, from different calls where possible."""
-    order = np.argsort(-(vectors @ centroid), kind="stable")
-    chosen: list[int] = []
-    seen: set[str] = set()
-    for i in order:
-        if calls[i] not in seen:
-            chosen.append(int(i))
-            seen.add(calls[i])
-        if len(chosen) == top:
-            return chosen
-    for i in order:
-        if int(i) not in chosen:
-            chosen.append(int(i))
-        if len(chosen) == top:
-            break
-    return chosen

@@ -123,13 +123,14 @@ def cluster_summaries(
                 last_seen=max(dates) if dates else None,
                 weekly=dict(sorted(weekly.items())),
                 monthly=dict(sorted(monthly.items())),
-                quotes=tuple(_quote(*rows[i]) for i in picked),
+                quotes=tuple(quote_ref(*rows[i]) for i in picked),
             )
         )
     return out
 
 
-def _quote(f: FindingRow, call: CallRow) -> QuoteRef:
+def quote_ref(f: FindingRow, call: CallRow) -> QuoteRef:
+    """A stored finding as a traceable quote: call, speaker, time."""
     return QuoteRef(
         finding_id=f.id,
         call_id=call.id,
@@ -143,10 +144,3 @@ def _quote(f: FindingRow, call: CallRow) -> QuoteRef:
         quote=f.quote,
         category=f.category,
     )
-
-
-def timestamp(seconds: float | None) -> str:
-    if seconds is None:
-        return "—"
-    m, s = divmod(int(seconds), 60)
-    return f"{m}:{s:02d}"

@@ -44,16 +44,12 @@ def cached_vectors(store: Store | None, embedder: Embedder, texts: Sequence[str]
     missing = {d: t for d, t in zip(digests, texts, strict=True) if d not in found}
     if missing:
         fresh = embedder.encode(list(missing.values()))
+        found.update(zip(missing, fresh, strict=True))
         with store.session() as s, s.begin():
-            for digest, vec in zip(missing, fresh, strict=True):
-                found[digest] = vec
-                s.merge(
-                    TextVectorRow(
-                        model=embedder.label,
-                        digest=digest,
-                        vector=vec.astype(np.float16).tobytes(),
-                    )
-                )
+            s.add_all(
+                TextVectorRow(model=embedder.label, digest=d, vector=v.astype(np.float16).tobytes())
+                for d, v in zip(missing, fresh, strict=True)
+            )
     out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
     for i, d in enumerate(digests):
         out[i] = found[d]

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import func, select
 
-from callinsight.cluster.summary import ClusterSummary, QuoteRef, cluster_summaries
+from callinsight.cluster.summary import ClusterSummary, QuoteRef, cluster_summaries, quote_ref
 from callinsight.cluster.vectors import cached_vectors
 from callinsight.content.mapping import centroid, cluster_matches
 from callinsight.embed import Embedder
@@ -173,10 +173,17 @@ def _nearby_questions(
     if not rows:
         return {}
     qv = cached_vectors(store, embedder, [f.quote for f, _ in rows])
-    out = {}
+    # Every gap's quotes in one lookup, not one store round trip per gap.
+    spans, texts = [], []
     for c in clusters:
-        cv = centroid(cached_vectors(store, embedder, [q.quote for q in c.quotes]))
-        sims = qv @ cv
+        spans.append((len(texts), len(texts) + len(c.quotes)))
+        texts.extend(q.quote for q in c.quotes)
+    cv_all = cached_vectors(store, embedder, texts)
+    out = {}
+    for c, (a, b) in zip(clusters, spans, strict=True):
+        if a == b:
+            continue
+        sims = qv @ centroid(cv_all[a:b])
         picked = []
         seen = set()
         for i in np.argsort(-sims, kind="stable"):
@@ -186,19 +193,6 @@ def _nearby_questions(
             if f.quote.lower() in seen:
                 continue
             seen.add(f.quote.lower())
-            picked.append(
-                QuoteRef(
-                    f.id,
-                    call.id,
-                    call.source_file,
-                    call.title,
-                    call.account,
-                    call.date,
-                    f.speaker,
-                    f.start_s,
-                    f.end_s,
-                    f.quote,
-                )
-            )
+            picked.append(quote_ref(f, call))
         out[c.id] = tuple(picked)
     return out

@@ -50,7 +50,7 @@ class ImportReport:
     errors: list[IngestError] = field(default_factory=list)
 
 
-def _date(value: object, where: str) -> dt.date | None:
+def _date(value: object, where: str, line: int | str) -> dt.date | None:
     if value in (None, ""):
         return None
     if isinstance(value, dt.date):
@@ -59,7 +59,7 @@ def _date(value: object, where: str) -> dt.date | None:
         return dt.date.fromisoformat(str(value).strip()[:10])
     except ValueError:
         raise IngestError(
-            E.E122, path=where, line="-", reason=f"published date '{value}' is not YYYY-MM-DD"
+            E.E122, path=where, line=line, reason=f"published date '{value}' is not YYYY-MM-DD"
         ) from None
 
 
@@ -79,7 +79,7 @@ def _values(record: dict, where: str, line: int | str) -> tuple[str, dict]:
     values = {
         "title": title,
         "tags": _tags(record.get("tags")),
-        "published": _date(record.get("published"), where),
+        "published": _date(record.get("published"), where, line),
     }
     for key in ("url", "type", "persona", "stage", "owner", "summary", "text"):
         v = record.get(key)
@@ -171,14 +171,6 @@ def import_library(store: Store, path: Path) -> ImportReport:
                 continue
             _upsert(s, asset_id, values, str(path), report, partial=False)
     return report
-
-
-def import_csv(store: Store, path: Path) -> tuple[int, int]:
-    """Kept for callers of the first version: (added, updated); raises on the first bad row."""
-    report = import_library(store, path)
-    if report.errors:
-        raise report.errors[0]
-    return report.added, report.updated
 
 
 def library_assets(store: Store) -> list[ContentAsset]:

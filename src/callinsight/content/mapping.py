@@ -130,10 +130,9 @@ def map_clusters(
             )
         ):
             quotes[cid].append(quote)
-        decided = {
-            (m.cluster_id, m.asset_id): m.decision
-            for m in s.scalars(select(MatchRow).where(MatchRow.decision.is_not(None)))
-        }
+        decided: dict[int, dict[str, str]] = {}
+        for m in s.scalars(select(MatchRow).where(MatchRow.decision.is_not(None))):
+            decided.setdefault(m.cluster_id, {})[m.asset_id] = m.decision
     counts = {"covered": 0, "partly": 0, "uncovered": 0}
     if not clusters:
         return counts
@@ -149,8 +148,15 @@ def map_clusters(
         ]
     )
     best, where = index.score(queries) if index.asset_ids else (None, None)
+    column = {a: j for j, a in enumerate(index.asset_ids)}
     with store.session() as s, s.begin():
+        existing_all: dict[int, dict[str, MatchRow]] = {}
+        for m in s.scalars(
+            select(MatchRow).where(MatchRow.cluster_id.in_([c.id for c in clusters]))
+        ):
+            existing_all.setdefault(m.cluster_id, {})[m.asset_id] = m
         for i, c in enumerate(clusters):
+            decisions = decided.get(c.id, {})
             suggestions: dict[str, tuple[float, str]] = {}
             if best is not None:
                 for j in np.argsort(-best[i], kind="stable")[:TOP_ASSETS]:
@@ -159,14 +165,11 @@ def map_clusters(
                             float(best[i, j]),
                             index.texts[where[i, j]],
                         )
-            for (cid, aid), _decision in decided.items():
-                if cid == c.id and aid not in suggestions and aid in index.assets:
-                    j = index.asset_ids.index(aid)
+            for aid in decisions:
+                if aid not in suggestions and aid in column:
+                    j = column[aid]
                     suggestions[aid] = (float(best[i, j]), index.texts[where[i, j]])
-            existing = {
-                m.asset_id: m
-                for m in s.scalars(select(MatchRow).where(MatchRow.cluster_id == c.id))
-            }
+            existing = existing_all.get(c.id, {})
             for aid, m in existing.items():
                 if aid not in suggestions:
                     if m.decision is None:
@@ -180,10 +183,10 @@ def map_clusters(
                 else:
                     m.score, m.passage, m.suggested = score, passage, True
             counting = [
-                sc for aid, (sc, _) in suggestions.items() if decided.get((c.id, aid)) != "rejected"
+                sc for aid, (sc, _) in suggestions.items() if decisions.get(aid) != "rejected"
             ]
             status = coverage_of(counting, t)
-            if any(decided.get((c.id, aid)) == "accepted" for aid in suggestions):
+            if any(decisions.get(aid) == "accepted" for aid in suggestions):
                 status = "covered"
             counts[status] += 1
             s.execute(

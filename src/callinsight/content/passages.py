@@ -21,34 +21,31 @@ def _words(text: str) -> int:
     return len(text.split())
 
 
+def _pack(items: list[str], sep: str, min_words: int = 0) -> list[str]:
+    """Join consecutive items while they stay within ``TARGET_WORDS`` (an item is never cut);
+    a group shorter than ``min_words`` takes the next item whatever its length."""
+    packed: list[str] = []
+    current = ""
+    for item in items:
+        full = _words(current) + _words(item) > TARGET_WORDS
+        if current and full and _words(current) >= min_words:
+            packed.append(current)
+            current = item
+        else:
+            current = f"{current}{sep}{item}".strip()
+    if current:
+        packed.append(current)
+    return packed
+
+
 def split_passages(text: str) -> list[str]:
     paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", text or "") if p.strip()]
     pieces: list[str] = []
     for p in paragraphs:
-        if _words(p) <= MAX_WORDS:
-            pieces.append(p)
-            continue
-        current = ""
-        for sentence in _SENTENCE_END.split(p):
-            if current and _words(current) + _words(sentence) > TARGET_WORDS:
-                pieces.append(current)
-                current = sentence
-            else:
-                current = f"{current} {sentence}".strip()
-        if current:
-            pieces.append(current)
-    passages: list[str] = []
-    current = ""
-    for piece in pieces:
-        # Headings and one-liners join what follows instead of standing alone.
-        if current and _words(current) + _words(piece) > TARGET_WORDS and _words(current) >= 25:
-            passages.append(current)
-            current = piece
-        else:
-            current = f"{current}\n{piece}".strip()
-    if current:
-        passages.append(current)
-    return passages
+        # Long paragraphs are cut at sentence ends.
+        pieces += [p] if _words(p) <= MAX_WORDS else _pack(_SENTENCE_END.split(p), " ")
+    # Headings and one-liners join what follows instead of standing alone.
+    return _pack(pieces, "\n", min_words=25)
 
 
 def asset_passages(asset: ContentAsset) -> list[str]:

@@ -17,8 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from callinsight.cluster.summary import QuoteRef, cluster_summaries, timestamp
+from callinsight.cluster.summary import QuoteRef, cluster_summaries, quote_ref
 from callinsight.content.gaps import WEIGHTS, Gap
+from callinsight.reports.clock import clock
 from callinsight.store import Store
 from callinsight.store.schema import CallRow, FindingRow
 
@@ -27,7 +28,7 @@ GAP_FORMATS = ("md", "csv", "json")
 
 def _cite(q: QuoteRef) -> str:
     where = q.title or q.source_file
-    at = timestamp(q.start_s)
+    at = clock(q.start_s)
     return f"> “{q.quote}” — {q.speaker}, *{where}* at {at} (call `{q.call_id[:12]}`)"
 
 
@@ -110,7 +111,7 @@ def _gap_row(g: Gap) -> dict:
         "working_title": g.working_title,
         "related_assets": "; ".join(a.asset_id for a in g.related),
         "top_quotes": " | ".join(
-            f"{q.quote} [{q.call_id[:12]} {timestamp(q.start_s)}]" for q in c.quotes
+            f"{q.quote} [{q.call_id[:12]} {clock(q.start_s)}]" for q in c.quotes
         ),
     }
 
@@ -271,9 +272,7 @@ def digest_markdown(store: Store, gaps: list[Gap], since: dt.timedelta, until: d
         if f.cluster_id in seen:
             continue
         seen.add(f.cluster_id)
-        q = QuoteRef(f.id, call.id, call.source_file, call.title, call.account, call.date,
-                     f.speaker, f.start_s, f.end_s, f.quote)  # fmt: skip
-        lines.append(_cite(q) + "\n")
+        lines.append(_cite(quote_ref(f, call)) + "\n")
         if len(seen) == 5:
             break
     mix = _attribution_mix(store, since=start)

@@ -78,7 +78,7 @@ def _utterance_row(call_id: str, u: Utterance) -> UtteranceRow:
     )
 
 
-def _finding_from_row(r: FindingRow) -> Finding:
+def finding_from_row(r: FindingRow) -> Finding:
     return Finding(
         call_id=r.call_id,
         utterance_index=r.utterance_index,
@@ -333,7 +333,7 @@ class Store:
         """
         with self.session() as s, s.begin():
             dismissed = {
-                _finding_from_row(r).key
+                finding_from_row(r).key
                 for r in s.scalars(
                     select(FindingRow).where(
                         FindingRow.call_id == call_id, FindingRow.dismissed.is_(True)
@@ -356,7 +356,7 @@ class Store:
         if kind:
             q = q.where(FindingRow.kind == kind)
         with self.session() as s:
-            return [_finding_from_row(r) for r in s.scalars(q)]
+            return [finding_from_row(r) for r in s.scalars(q)]
 
     def finding_counts(self) -> dict[str, int]:
         """Kept findings per kind."""
