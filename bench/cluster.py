@@ -297,7 +297,7 @@ def main() -> int:
         f"that took {first_s:.1f} s because it founded {first.new_clusters:,} clusters from the "
         f"fit's {int((partition.labels < 0).sum()):,} unclustered findings (many are noisy "
         f"copies of one text, so they group easily); 2b then runs with {stored_clusters:,} "
-        "stored clusters, whose JSON centroids it reads on every call."
+        "stored clusters (centroids stored as float32 bytes, read on every call)."
     )
     console.print(
         f"Runs: 2a {', '.join(ms(x) for x in grow)}; 2b {', '.join(ms(x) for x in end_to_end)}; "

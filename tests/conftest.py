@@ -54,3 +54,23 @@ def ingestor(settings, store, transcriber):
 @pytest.fixture(scope="session")
 def taxonomy_dir():
     return ROOT / "corpora" / "taxonomy"
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory, transcriber):
+    """`callinsight demo --no-serve`, built once per session: (workspace, CLI output)."""
+    from typer.testing import CliRunner
+
+    from callinsight.cli import app
+
+    ws = tmp_path_factory.mktemp("demo") / "callinsight-demo"
+    result = CliRunner().invoke(app, ["demo", "--workspace", str(ws)], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return ws, result.output
+
+
+@pytest.fixture(scope="session")
+def demo_store(demo_workspace):
+    store = Store.from_settings(load_settings(workspace=demo_workspace[0]))
+    yield store
+    store.close()

@@ -8,7 +8,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from callinsight import Store, load_settings
+from callinsight import Store
 from callinsight.cli import app
 from callinsight.quality import word_error_rate
 from tests.conftest import DEMO
@@ -22,21 +22,6 @@ TRANSCRIPTS = sorted(p for p in (DEMO / "transcripts").iterdir() if p.is_file())
 # channel handling or model options pushes these up first.
 MAX_CHANNEL_WER = 0.20
 MAX_MEAN_WER = 0.15
-
-
-@pytest.fixture(scope="module")
-def demo_workspace(tmp_path_factory, transcriber):
-    ws = tmp_path_factory.mktemp("demo") / "callinsight-demo"
-    result = CliRunner().invoke(app, ["demo", "--workspace", str(ws)], catch_exceptions=False)
-    assert result.exit_code == 0, result.output
-    return ws, result.output
-
-
-@pytest.fixture(scope="module")
-def demo_store(demo_workspace):
-    store = Store.from_settings(load_settings(workspace=demo_workspace[0]))
-    yield store
-    store.close()
 
 
 def test_demo_ingests_every_call_and_prints_a_summary(demo_workspace, demo_store):
@@ -150,3 +135,15 @@ def test_demo_clusters_maps_gaps_and_writes_the_report(demo_workspace, demo_stor
     assert {c.coverage for c in clusters} >= {"covered", "uncovered"}
     price = [c for c in clusters if c.category == "price"]
     assert price and price[0].quotes and price[0].quotes[0].call_id
+
+
+def test_demo_suggests_tags_and_counts_whats_working(demo_workspace, demo_store):
+    from callinsight.content.working import asset_performance, suggested_tags
+
+    tags = suggested_tags(demo_store)
+    assert sum(bool(t) for t in tags.values()) >= 10  # the library is tagged without anyone
+    assert "security" in tags["A-010"]  # the security overview answers security objections
+    perf = asset_performance(demo_store)
+    assert perf[0].mentions and perf[0].deals  # most mentioned first, with its deals
+    result = CliRunner().invoke(app, ["-w", str(demo_workspace[0]), "assets", "working"])
+    assert result.exit_code == 0 and perf[0].title[:20] in result.output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -694,13 +695,71 @@ def assets_import(path: Path) -> None:
 def assets_list() -> None:
     """Every asset of the library."""
     from callinsight.content import library_assets
+    from callinsight.content.working import suggested_tags
 
+    store = _open_store()
+    suggested = suggested_tags(store)
     table = Table(title="content library")
-    for col in ("id", "title", "type", "url"):
+    for col in ("id", "title", "type", "tags", "answers (suggested)", "url"):
         table.add_column(col)
-    for a in library_assets(_open_store()):
-        table.add_row(a.id, escape(a.title), a.type or "", a.url or "")
+    for a in library_assets(store):
+        table.add_row(a.id, escape(a.title), a.type or "", ", ".join(a.tags),
+                      ", ".join(suggested.get(a.id, [])), a.url or "")  # fmt: skip
     out.print(table)
+
+
+@assets_app.command("working")
+def assets_working(
+    fmt: str = typer.Option("table", "--format", "-f", help="table | json"),
+) -> None:
+    """What's working: buyer mentions, rep sends and deal outcomes per asset."""
+    from callinsight.content.working import asset_performance
+
+    rows = asset_performance(_open_store())
+    if fmt == "json":
+        data = [
+            {"asset_id": p.asset_id, "title": p.title, "mentions": len(p.mentions),
+             "mention_calls": p.mention_calls, "sends": p.sends, "deals": len(p.deals),
+             "won": p.outcome_count("won"), "lost": p.outcome_count("lost"),
+             "open": p.outcome_count("open"), "win_rate": p.win_rate,
+             "mention_quotes": [{"finding_id": q.finding_id, "call_id": q.call_id,
+                                 "start_s": q.start_s, "quote": q.quote} for q in p.mentions]}
+            for p in rows
+        ]  # fmt: skip
+        sys.stdout.write(json.dumps(data, indent=2) + "\n")
+        return
+    if fmt != "table":
+        raise _fail(CallinsightError(E.E401, fmt=fmt, choices="table, json"))
+    table = Table(title="what's working")
+    for col in ("id", "title", "mentions", "calls", "sent", "deals", "won", "lost", "open",
+                "win rate"):  # fmt: skip
+        table.add_column(col, justify="left" if col in ("id", "title") else "right")
+    for p in rows:
+        rate = "—" if p.win_rate is None else f"{p.win_rate:.0%}"
+        table.add_row(p.asset_id, escape(p.title), str(len(p.mentions)), str(p.mention_calls),
+                      str(p.sends), str(len(p.deals)), str(p.outcome_count("won")),
+                      str(p.outcome_count("lost")), str(p.outcome_count("open")), rate)  # fmt: skip
+    out.print(table)
+
+
+@assets_app.command("send")
+def assets_send(
+    asset_id: str,
+    cluster: int | None = typer.Option(None, "--cluster", help="the objection cluster it answers"),
+    call: str | None = typer.Option(None, "--call", help="the call (id or prefix) it went to"),
+    rep: str | None = typer.Option(None, "--rep", help="who sent it"),
+    note: str | None = typer.Option(None, "--note"),
+) -> None:
+    """Mark an asset as sent to a buyer (counted in `assets working`)."""
+    from callinsight.content.working import mark_sent
+
+    store = _open_store()
+    try:
+        call_id = store.resolve_call(call).id if call else None
+        mark_sent(store, asset_id, cluster, call_id, rep, note)
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    err.print(f"marked {asset_id} as sent")
 
 
 @app.command()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import numpy as np
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -12,7 +14,7 @@ from sqlalchemy import create_engine, inspect, text, update
 from callinsight.errors import StoreError
 from callinsight.records import Call, CallMetadata, Finding, Transcript, Utterance, Word
 from callinsight.store import Store
-from callinsight.store.schema import Base, FindingRow
+from callinsight.store.schema import Base, ClusterRow, FindingRow
 
 CALL = Call(
     id="ab" * 32,
@@ -190,4 +192,32 @@ def test_unreachable_database_is_a_clear_error():
 def test_postgresql_round_trip(postgres_url):
     store = Store(postgres_url)
     _round_trip(store)
+    store.close()
+
+
+def test_upgrading_keeps_cluster_centroids(tmp_path):
+    """Revision 0005 turns JSON centroids into float32 bytes without losing a cluster."""
+    from alembic import command
+
+    from callinsight.store.engine import _alembic_config
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_engine(url)
+    cfg = _alembic_config()
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0004")
+        conn.execute(
+            text(
+                "INSERT INTO clusters (id, kind, label, size, centroid)"
+                " VALUES (7, 'objection', 'x', 3, :c)"
+            ),
+            {"c": json.dumps([0.6, 0.8, 0.0])},
+        )
+    store = Store(url)
+    with store.session() as s:
+        row = s.get(ClusterRow, 7)
+        assert row.label == "x"
+        assert np.allclose(row.centroid, [0.6, 0.8, 0.0])
+        assert row.centroid.dtype == np.float32
     store.close()

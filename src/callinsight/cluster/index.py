@@ -114,7 +114,9 @@ class ClusterIndex:
                 )
             )
         ids = [r[0] for r in rows]
-        cents = np.array([r[1] for r in rows], dtype=np.float32).reshape(len(rows), -1)
+        cents = (
+            np.stack([r[1] for r in rows]) if rows else np.zeros((0, self.embedder.dim), np.float32)
+        )
         return ids, cents
 
     # -- building ------------------------------------------------------------------------
@@ -201,7 +203,7 @@ class ClusterIndex:
                     label=phrase(words),
                     keywords=words,
                     size=len(members),
-                    centroid=[round(float(v), 6) for v in cent],
+                    centroid=cent,
                 )
                 s.add(row)
                 s.flush()
@@ -277,7 +279,7 @@ class ClusterIndex:
                     label=phrase(keywords[c]),
                     keywords=keywords[c],
                     size=len(new_members[c]),
-                    centroid=[round(float(v), 6) for v in cents[c]],
+                    centroid=cents[c],
                 )
                 if c in inherit:
                     s.execute(
@@ -412,7 +414,7 @@ class ClusterIndex:
             s.execute(
                 update(ClusterRow)
                 .where(ClusterRow.id == into)
-                .values(size=len(rows), centroid=[round(float(v), 6) for v in cent])
+                .values(size=len(rows), centroid=cent)
             )
             s.execute(delete(MatchRow).where(MatchRow.cluster_id == other))
             s.execute(delete(ClusterRow).where(ClusterRow.id == other))
@@ -460,7 +462,7 @@ class ClusterIndex:
                 label=phrase(keywords[1]),
                 keywords=keywords[1],
                 size=len(moved_idx),
-                centroid=[round(float(v), 6) for v in cents[1]],
+                centroid=cents[1],
             )
             s.add(new)
             s.flush()
@@ -480,7 +482,7 @@ class ClusterIndex:
                 .where(ClusterRow.id == cluster_id)
                 .values(
                     size=len(members) - len(moved_idx),
-                    centroid=[round(float(v), 6) for v in cents[0]],
+                    centroid=cents[0],
                     label=phrase(keywords[0]),
                     keywords=keywords[0],
                 )

@@ -194,6 +194,9 @@ def map_clusters(
                 .where(ClusterRow.id == c.id)
                 .values(coverage=status, coverage_score=max(counting, default=0.0))
             )
+    from callinsight.content.working import suggest_tags  # working imports cluster summaries
+
+    suggest_tags(store, t.covered)
     return counts
 
 
