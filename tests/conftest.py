@@ -64,7 +64,9 @@ def demo_workspace(tmp_path_factory, transcriber):
     from callinsight.cli import app
 
     ws = tmp_path_factory.mktemp("demo") / "callinsight-demo"
-    result = CliRunner().invoke(app, ["demo", "--workspace", str(ws)], catch_exceptions=False)
+    result = CliRunner().invoke(
+        app, ["demo", "--no-serve", "--workspace", str(ws)], catch_exceptions=False
+    )
     assert result.exit_code == 0, result.output
     return ws, result.output
 

@@ -484,8 +484,13 @@ def demo(
     workspace: Path = typer.Option(
         Path("callinsight-demo"), "--workspace", "-w", help="demo workspace (rebuilt)"
     ),
+    serve: bool = typer.Option(
+        True, "--serve/--no-serve", help="start the dashboard when built (--no-serve: build only)"
+    ),
+    port: int = typer.Option(8501, "--port", help="dashboard port"),
+    address: str = typer.Option("127.0.0.1", "--address", help="dashboard address"),
 ) -> None:
-    """Build a fresh demo workspace from corpora/demo and ingest every demo call."""
+    """Build a fresh demo workspace from corpora/demo, analyse it, then start the dashboard."""
     corpus = load_settings().corpora_dir / "demo"
     if not corpus.is_dir():
         raise _fail(CallinsightError(E.E003, path=corpus))
@@ -531,6 +536,31 @@ def demo(
     )
     if report.failures:
         raise typer.Exit(1)
+    if serve:
+        _serve(settings, port, address)
+
+
+def _serve(settings: Settings, port: int, address: str) -> None:
+    from callinsight.dashboard.server import serve
+
+    def announce(url: str) -> None:
+        out.print(f"callinsight dashboard: {url}  (Ctrl-C stops it)", highlight=False)
+        sys.stdout.flush()
+
+    try:
+        code = serve(settings, port, address, announce=announce)
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    raise typer.Exit(code)
+
+
+@app.command()
+def dashboard(
+    port: int = typer.Option(8501, "--port", help="port to listen on"),
+    address: str = typer.Option("127.0.0.1", "--address", help="address to listen on"),
+) -> None:
+    """Start the Streamlit dashboard and the worker that processes uploads."""
+    _serve(_settings(), port, address)
 
 
 # -- clusters, content library, gaps, reports ---------------------------------------------

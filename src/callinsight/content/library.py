@@ -173,6 +173,15 @@ def import_library(store: Store, path: Path) -> ImportReport:
     return report
 
 
+def save_asset(store: Store, record: dict, source: str = "dashboard") -> ImportReport:
+    """Add or edit one asset from a form (the same rules as a CSV row; raises E122)."""
+    report = ImportReport()
+    asset_id, values = _values(record, source, "-")
+    with store.session() as s, s.begin():
+        _upsert(s, asset_id, values, source, report, partial=False)
+    return report
+
+
 def library_assets(store: Store) -> list[ContentAsset]:
     with store.session() as s:
         rows = s.scalars(select(ContentAssetRow).order_by(ContentAssetRow.id))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 def clock(seconds: float | None) -> str:
-    """83.4 -> '01:23'; 3723 -> '1:02:03'; None -> '--:--'."""
-    if seconds is None:
+    """83.4 -> '01:23'; 3723 -> '1:02:03'; None (or NaN, from a table) -> '--:--'."""
+    if seconds is None or seconds != seconds:
         return "--:--"
     m, s = divmod(round(seconds), 60)
     h, m = divmod(m, 60)

@@ -1,0 +1,74 @@
+"""Content gaps: objection clusters nothing answers, ranked, each with a content brief."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from callinsight.content.gaps import find_gaps
+from callinsight.reports.clock import clock
+from callinsight.reports.report import gap_brief_md, render_gaps
+from components import filters
+from components.quotes import plain
+from components.state import data, embedder, settings, store
+
+
+@st.cache_data(show_spinner="ranking gaps…", max_entries=4)
+def _gaps(url: str, version: tuple):
+    return find_gaps(store(), embedder())
+
+
+st.title("Content gaps")
+d = data()
+f = filters.current()
+findings = f.apply(d.findings)
+filters.caption(f, findings["call_id"].nunique(), d.calls["call_id"].nunique())
+st.caption(
+    "Score = coverage weight (1.0 uncovered, 0.6 partly covered) × (0.35 frequency + 0.30 "
+    "distinct accounts + 0.15 recent trend + 0.20 share of decided deals lost)."
+)
+gaps = _gaps(settings().db_url, d.version)
+in_filter = findings[findings["kind"] == "objection"].groupby("cluster_id").size()
+shown = [g for g in gaps if g.cluster.id in in_filter.index] if f.active else gaps
+if not shown:
+    st.success("No gaps: every objection cluster in view has content that answers it.")
+    st.stop()
+
+c1, c2 = st.columns(2)
+c1.download_button("Download as Markdown", render_gaps(shown, "md"), "gaps.md", "text/markdown")
+c2.download_button("Download as CSV", render_gaps(shown, "csv"), "gaps.csv", "text/csv")
+
+for g in shown:
+    c = g.cluster
+    n = int(in_filter.get(c.id, 0)) if f.active else c.size
+    title = f"#{g.rank} · {c.label} · {c.coverage} · score {g.score:.2f} · {n} objections"
+    with st.expander(title, expanded=g.rank <= 3):
+        st.markdown(f"**In their words:** “{plain(g.in_their_words)}”")
+        cols = st.columns(4)
+        cols[0].metric("frequency", f"{g.frequency:.2f}")
+        cols[1].metric("accounts", f"{g.accounts:.2f}")
+        cols[2].metric("trend", f"{g.trend:.2f}")
+        cols[3].metric("lost deals", f"{g.lost:.2f}")
+        st.markdown(f"**Suggested asset:** {g.asset_type} — *{g.working_title}*")
+        st.markdown("**Top quotes**")
+        for q in c.quotes:
+            st.markdown(
+                f"- “{plain(q.quote)}” — {plain(q.speaker)}, "
+                f"[{q.title or q.source_file}](/calls?call={q.call_id[:12]}"
+                f"&t={int(q.start_s or 0)}) at {clock(q.start_s)}"
+            )
+        if g.questions:
+            st.markdown("**Questions the content must answer**")
+            for q in g.questions:
+                st.markdown(f"- “{plain(q.quote)}”")
+        if g.related:
+            st.markdown("**Related assets that exist**")
+            for r in g.related:
+                st.markdown(f"- {r.title} (score {r.score:.2f})")
+        st.page_link(
+            "app_pages/objections.py",
+            label="All quotes of this cluster",
+            query_params={"cluster": str(c.id)},
+            icon=":material/format_quote:",
+        )
+        with st.popover("Brief as Markdown"):
+            st.code(gap_brief_md(g), language="markdown")

@@ -1,0 +1,155 @@
+"""Objections: clusters with count, trend, accounts, coverage; a cluster's quotes and actions."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from callinsight.dashboard.queries import cluster_table
+from callinsight.errors import CallinsightError
+from components import filters
+from components.quotes import quote_list
+from components.state import data, invalidate, store
+
+st.title("Objections")
+if flash := st.session_state.pop("flash", None):
+    st.success(flash)
+d = data()
+f = filters.current()
+findings = f.apply(d.findings)
+filters.caption(f, findings["call_id"].nunique(), d.calls["call_id"].nunique())
+objections = findings[findings["kind"] == "objection"]
+table = cluster_table(findings, d.clusters, "objection")
+
+# Find any objection quote by its words, its call or its account.
+needle = (
+    st.text_input("Find quotes", placeholder="words, call or account", key="find_quotes")
+    .strip()
+    .lower()
+)
+if needle:
+    hay = (
+        objections["quote"]
+        + " "
+        + objections["name"].fillna("")
+        + " "
+        + objections["source_file"].fillna("")
+        + " "
+        + objections["account"].fillna("")
+    )
+    hits = objections[hay.str.lower().str.contains(needle, regex=False)]
+    hits = hits.sort_values(["date", "start_s"], ascending=[False, True])
+    st.markdown(f"**{len(hits):,} objection quotes** match “{needle}”")
+    labels = dict(zip(d.clusters["cluster_id"], d.clusters["label"], strict=True))
+    for cid, group in hits.groupby("cluster_id", dropna=False, sort=False):
+        name = labels.get(cid, "unclustered") if cid is not None and cid == cid else "unclustered"
+        st.markdown(f"##### {name}")
+        quote_list(group, limit=10, players=False, key=f"find-{cid}")
+    st.divider()
+
+if table.empty:
+    st.info("No objection clusters yet: analyse calls, then run `callinsight clusters`.")
+    st.stop()
+
+view = table.copy()
+view["quotes"] = view["cluster_id"].map(lambda c: f"/objections?cluster={c}")
+st.dataframe(
+    view[
+        [
+            "cluster_id",
+            "label",
+            "category",
+            "findings",
+            "calls",
+            "accounts",
+            "trend",
+            "coverage",
+            "quotes",
+        ]
+    ],
+    hide_index=True,
+    column_config={
+        "cluster_id": st.column_config.NumberColumn("id", format="%d"),
+        "trend": st.column_config.BarChartColumn("last months"),
+        "quotes": st.column_config.LinkColumn("quotes", display_text="open"),
+    },
+)
+unclustered = objections["cluster_id"].isna().sum()
+st.caption(f"{unclustered:,} objections fit no cluster (kept out rather than forced in).")
+
+ids = table["cluster_id"].tolist()
+labels = dict(zip(table["cluster_id"], table["label"], strict=True))
+wanted = st.query_params.get("cluster")
+start = ids.index(int(wanted)) if wanted and wanted.isdigit() and int(wanted) in ids else 0
+cid = st.selectbox("Cluster", ids, index=start, format_func=lambda c: f"{c} · {labels[c]}")
+st.query_params["cluster"] = str(cid)
+row = table[table["cluster_id"] == cid].iloc[0]
+members = objections[objections["cluster_id"] == cid].sort_values("cluster_score", ascending=False)
+
+st.header(row["label"])
+m1, m2, m3, m4 = st.columns(4)
+m1.metric("Findings", int(row["findings"]))
+m2.metric("Calls", int(row["calls"]))
+m3.metric("Accounts", int(row["accounts"]))
+m4.metric("Coverage", row["coverage"] or "—")
+
+quotes_tab, assets_tab, actions_tab = st.tabs(["Quotes", "Assets that answer it", "Actions"])
+with quotes_tab:
+    quote_list(members, limit=25, key=f"c{cid}")
+with assets_tab:
+    matches = d.matches[d.matches["cluster_id"] == cid].merge(d.assets, on="asset_id")
+    matches = matches[matches["decision"] != "rejected"].sort_values("score", ascending=False)
+    if matches.empty:
+        st.info("No asset answers this cluster: it is a content gap.")
+    for m in matches.itertuples():
+        with st.container(border=True):
+            st.markdown(
+                f"**{m.title}** ({m.type or 'asset'}) · score {m.score:.2f}"
+                + (f" · {m.decision}" if m.decision else "")
+            )
+            if m.url:
+                st.code(m.url, language=None)
+            st.caption(m.passage or "")
+with actions_tab:
+    from callinsight.cluster.index import ClusterIndex
+    from components.state import embedder
+
+    def act(action: str, *args) -> None:
+        try:
+            result = getattr(ClusterIndex(store(), embedder()), action)(*args)
+        except CallinsightError as exc:
+            st.error(exc.message)
+            return
+        invalidate()
+        st.session_state["flash"] = f"{action}: done" + (
+            f" (new cluster {result})" if result else ""
+        )
+        st.rerun()
+
+    with st.form("rename"):
+        name = st.text_input("Rename cluster", value=row["label"])
+        if st.form_submit_button("Rename"):
+            act("rename", cid, name)
+    others = [c for c in ids if c != cid]
+    with st.form("merge"):
+        other = st.selectbox(
+            "Merge another cluster into this one",
+            others,
+            format_func=lambda c: f"{c} · {labels[c]}",
+        )
+        if st.form_submit_button("Merge") and other is not None:
+            act("merge", cid, other)
+    quote_of = dict(zip(members["finding_id"], members["quote"], strict=True))
+    with st.form("split"):
+        chosen = st.multiselect(
+            "Split these findings off into a new cluster",
+            list(quote_of),
+            format_func=lambda i: f"#{i} {quote_of[i][:80]}",
+        )
+        if st.form_submit_button("Split"):
+            act("split", cid, chosen or None)
+    with st.form("dismiss"):
+        finding = st.selectbox(
+            "Not an objection", list(quote_of), format_func=lambda i: f"#{i} {quote_of[i][:80]}"
+        )
+        if st.form_submit_button("Dismiss") and finding is not None:
+            act("dismiss", int(finding))

@@ -1,0 +1,102 @@
+"""Overview: calls analysed, objections found, top clusters, gaps, attribution mix, trends."""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from callinsight.dashboard.queries import attribution_share, cluster_table
+from components import filters
+from components.state import data
+
+st.title("Overview")
+d = data()
+f = filters.current()
+calls = f.apply(d.calls)
+findings = f.apply(d.findings)
+filters.caption(f, len(calls), len(d.calls))
+
+objections = findings[findings["kind"] == "objection"]
+table = cluster_table(findings, d.clusters, "objection")
+gaps = table[table["coverage"].isin(["uncovered", "partly"])]
+credit, analysed = attribution_share(findings, calls)
+
+c1, c2, c3, c4, c5 = st.columns(5)
+c1.metric("Calls analysed", f"{int(calls['analysed'].sum()):,}", help="of the calls in the filter")
+c2.metric("Objections found", f"{len(objections):,}")
+c3.metric("Objection clusters", f"{len(table):,}")
+c4.metric("Content gaps", f"{len(gaps):,}", help="clusters no asset covers, or covers partly")
+c5.metric(
+    "Calls crediting content",
+    f"{credit / analysed:.0%}" if analysed else "—",
+    help="share of analysed calls where the buyer names marketing content as a source",
+)
+
+left, right = st.columns([3, 2])
+with left:
+    st.subheader("Top objection clusters")
+    if table.empty:
+        st.info("No objection clusters yet: analyse calls, then run `callinsight clusters`.")
+    else:
+        top = table.head(10).copy()
+        top["quotes"] = top["cluster_id"].map(lambda c: f"/objections?cluster={c}")
+        st.dataframe(
+            top[
+                [
+                    "label",
+                    "category",
+                    "findings",
+                    "calls",
+                    "accounts",
+                    "coverage",
+                    "trend",
+                    "quotes",
+                ]
+            ],
+            hide_index=True,
+            column_config={
+                "trend": st.column_config.BarChartColumn("last months"),
+                "quotes": st.column_config.LinkColumn("quotes", display_text="open"),
+            },
+        )
+        st.markdown(
+            "Biggest gaps: "
+            + (", ".join(f"[{r.label}](/gaps)" for r in gaps.head(3).itertuples()) or "none")
+        )
+with right:
+    st.subheader("How buyers heard about us")
+    attrib = findings[findings["kind"] == "attribution"]
+    if attrib.empty:
+        st.info("No attribution answers in these calls.")
+    else:
+        mix = attrib["channel"].fillna("other").value_counts().rename_axis("channel")
+        mix = mix.reset_index(name="answers")
+        st.altair_chart(
+            alt.Chart(mix)
+            .mark_bar()
+            .encode(x="answers:Q", y=alt.Y("channel:N", sort="-x"), tooltip=["channel", "answers"]),
+            width="stretch",
+        )
+
+st.subheader("Objections over time")
+if objections["date"].notna().any():
+    weekly = (
+        objections.dropna(subset=["date"])
+        .assign(week=lambda x: x["date"].dt.to_period("W").dt.start_time)
+        .groupby(["week", "category"])
+        .size()
+        .reset_index(name="objections")
+    )
+    st.altair_chart(
+        alt.Chart(weekly)
+        .mark_bar()
+        .encode(
+            x=alt.X("week:T", title="week"),
+            y="objections:Q",
+            color="category:N",
+            tooltip=["week:T", "category", "objections"],
+        ),
+        width="stretch",
+    )
+else:
+    st.caption("The calls have no dates (add them with a CRM metadata file).")

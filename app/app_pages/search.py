@@ -1,0 +1,63 @@
+"""Search: semantic search over findings, keyword search over everything said."""
+
+from __future__ import annotations
+
+import numpy as np
+import streamlit as st
+
+from callinsight.cluster.vectors import cached_vectors
+from callinsight.dashboard.queries import keyword_search
+from callinsight.reports.clock import clock
+from components.quotes import plain, quote_list, seconds
+from components.state import data, embedder, settings, store
+
+
+@st.cache_resource(show_spinner="indexing findings for semantic search…", max_entries=2)
+def _finding_vectors(url: str, version: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """(finding ids, unit vectors): cached in the store, so only new quotes are embedded."""
+    f = data().findings
+    return f["finding_id"].to_numpy(), cached_vectors(store(), embedder(), f["quote"].tolist())
+
+
+st.title("Search")
+d = data()
+query = st.text_input("Search calls", placeholder="e.g. worried about migrating our data")
+mode = st.radio("How", ["By meaning (findings)", "By words (everything said)"], horizontal=True)
+kinds = st.multiselect(
+    "Kinds", ["objection", "question", "attribution", "research", "content_mention"]
+)
+if not query.strip():
+    st.stop()
+
+if mode.startswith("By meaning"):
+    ids, vectors = _finding_vectors(settings().db_url, d.version)
+    if not len(ids):
+        st.info("No findings to search yet.")
+        st.stop()
+    q = embedder().encode([query.strip()])[0]
+    sims = vectors.astype(np.float32) @ q
+    order = np.argsort(-sims)[:200]
+    ranked = d.findings.set_index("finding_id").loc[ids[order]].reset_index()
+    ranked["similarity"] = sims[order]
+    if kinds:
+        ranked = ranked[ranked["kind"].isin(kinds)]
+    ranked = ranked[ranked["similarity"] >= 0.3]
+    st.caption(f"{len(ranked)} findings close in meaning (cosine ≥ 0.30), closest first.")
+    quote_list(ranked, limit=25, players=False, key="sem")
+else:
+    hits = keyword_search(store(), query, limit=100)
+    names = dict(zip(d.calls["call_id"], d.calls["name"], strict=True))
+    words = d.findings[
+        d.findings["quote"].str.lower().str.contains(query.strip().lower(), regex=False)
+    ]
+    if kinds:
+        words = words[words["kind"].isin(kinds)]
+    st.markdown(f"**{len(words):,} findings** contain “{plain(query)}”")
+    quote_list(words, limit=15, players=False, key="kw")
+    st.markdown(f"**{len(hits):,} utterances** contain every word")
+    for r in hits.itertuples():
+        name = names.get(r.call_id, r.call_id[:12])
+        st.markdown(
+            f"- [{plain(name)}](/calls?call={r.call_id[:12]}&t={seconds(r.start_s) or 0}) "
+            f"{clock(r.start_s)} **{plain(r.speaker)}** ({r.role}): {plain(r.text)}"
+        )

@@ -1,0 +1,1 @@
+"""Widgets and state shared by the dashboard's pages."""
