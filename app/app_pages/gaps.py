@@ -33,11 +33,14 @@ if not shown:
     st.success("No gaps: every objection cluster in view has content that answers it.")
     st.stop()
 
-c1, c2 = st.columns(2)
+c1, c2, c3 = st.columns(3)
 c1.download_button("Download as Markdown", render_gaps(shown, "md"), "gaps.md", "text/markdown")
 c2.download_button("Download as CSV", render_gaps(shown, "csv"), "gaps.csv", "text/csv")
+# Briefs are long: the first ones open, the page lists a screenful (downloads have them all).
+top = c3.number_input("Show the top", 1, len(shown), min(20, len(shown)), key="gaps_top")
+st.caption(f"{len(shown):,} gaps; showing the top {top}.")
 
-for g in shown:
+for g in shown[:top]:
     c = g.cluster
     n = int(in_filter.get(c.id, 0)) if f.active else c.size
     title = f"#{g.rank} · {c.label} · {c.coverage} · score {g.score:.2f} · {n} objections"

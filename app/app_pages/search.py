@@ -5,18 +5,20 @@ from __future__ import annotations
 import numpy as np
 import streamlit as st
 
-from callinsight.cluster.vectors import cached_vectors
+from callinsight.cluster.vectors import stored_vectors
 from callinsight.dashboard.queries import keyword_search
 from callinsight.reports.clock import clock
 from components.quotes import plain, quote_list, seconds
 from components.state import data, embedder, settings, store
 
 
-@st.cache_resource(show_spinner="indexing findings for semantic search…", max_entries=2)
+@st.cache_resource(show_spinner="loading the search index…", max_entries=2)
 def _finding_vectors(url: str, version: tuple) -> tuple[np.ndarray, np.ndarray]:
-    """(finding ids, unit vectors): cached in the store, so only new quotes are embedded."""
+    """(finding ids, unit vectors) of the findings whose vectors clustering stored already;
+    embedding the rest here would stall the page (the worker and `clusters` store them)."""
     f = data().findings
-    return f["finding_id"].to_numpy(), cached_vectors(store(), embedder(), f["quote"].tolist())
+    have, vectors = stored_vectors(store(), embedder().label, f["quote"].tolist())
+    return f["finding_id"].to_numpy()[have], vectors
 
 
 st.title("Search")
@@ -42,7 +44,11 @@ if mode.startswith("By meaning"):
     if kinds:
         ranked = ranked[ranked["kind"].isin(kinds)]
     ranked = ranked[ranked["similarity"] >= 0.3]
-    st.caption(f"{len(ranked)} findings close in meaning (cosine ≥ 0.30), closest first.")
+    missing = len(d.findings) - len(ids)
+    st.caption(
+        f"{len(ranked)} findings close in meaning (cosine ≥ 0.30), closest first."
+        + (f" {missing:,} findings are not indexed yet; search them by words." if missing else "")
+    )
     quote_list(ranked, limit=25, players=False, key="sem")
 else:
     hits = keyword_search(store(), query, limit=100)

@@ -591,20 +591,17 @@ def _decide(action: str, *args):
 
 def _refresh(settings: Settings | None = None, rebuild: bool = False):
     """Cluster what is new (or everything), then map clusters to the content library."""
-    from callinsight.content import library_assets
-    from callinsight.content.mapping import map_clusters
+    from callinsight.refresh import refresh
 
-    store, embedder, index = _insight(settings)
+    store, embedder, _ = _insight(settings)
     started = time.perf_counter()
-    run = index.recluster if rebuild else index.update
-    results = run(progress=lambda msg: err.print(msg))
+    results, counts = refresh(store, embedder, rebuild, progress=lambda msg: err.print(msg))
     for r in results:
         how = "rebuilt" if r.refitted else f"{r.joined} joined existing clusters"
         err.print(
             f"{r.kind}: {r.findings} findings, {how}, {r.new_clusters} new clusters, "
             f"{r.unclustered} unclustered"
         )
-    counts = map_clusters(store, embedder, library_assets(store))
     err.print(
         "coverage: "
         + ", ".join(f"{n} {k}" for k, n in counts.items())

@@ -23,6 +23,32 @@ def text_digest(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
+def _lookup(store: Store, model: str, digests: Sequence[str]) -> dict[str, np.ndarray]:
+    found: dict[str, np.ndarray] = {}
+    unique = sorted(set(digests))
+    with store.session() as s:
+        for i in range(0, len(unique), _CHUNK):
+            q = select(TextVectorRow.digest, TextVectorRow.vector).where(
+                TextVectorRow.model == model,
+                TextVectorRow.digest.in_(unique[i : i + _CHUNK]),
+            )
+            for digest, blob in s.execute(q):
+                found[digest] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+    return found
+
+
+def stored_vectors(store: Store, model: str, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(positions of the texts that have a stored vector, their unit vectors); embeds nothing,
+    so a page can search what is indexed without stalling on what is not."""
+    digests = [text_digest(t) for t in texts]
+    found = _lookup(store, model, digests)
+    have = np.array([i for i, d in enumerate(digests) if d in found], dtype=np.int64)
+    if not len(have):
+        return have, np.zeros((0, 0), dtype=np.float32)
+    out = np.stack([found[digests[i]] for i in have])
+    return have, out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+
+
 def cached_vectors(store: Store | None, embedder: Embedder, texts: Sequence[str]) -> np.ndarray:
     """(len(texts), dim) unit float32 vectors; missing ones are embedded and stored.
 
@@ -31,16 +57,7 @@ def cached_vectors(store: Store | None, embedder: Embedder, texts: Sequence[str]
     if store is None:
         return embedder.encode(list(texts))
     digests = [text_digest(t) for t in texts]
-    found: dict[str, np.ndarray] = {}
-    unique = sorted(set(digests))
-    with store.session() as s:
-        for i in range(0, len(unique), _CHUNK):
-            q = select(TextVectorRow.digest, TextVectorRow.vector).where(
-                TextVectorRow.model == embedder.label,
-                TextVectorRow.digest.in_(unique[i : i + _CHUNK]),
-            )
-            for digest, blob in s.execute(q):
-                found[digest] = np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+    found = _lookup(store, embedder.label, digests)
     missing = {d: t for d, t in zip(digests, texts, strict=True) if d not in found}
     if missing:
         fresh = embedder.encode(list(missing.values()))

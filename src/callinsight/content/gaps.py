@@ -162,37 +162,46 @@ def _nearby_questions(
     if embedder is None or not clusters:
         return {}
     with store.session() as s:
-        rows = list(
-            s.execute(
-                select(FindingRow, CallRow)
-                .join(CallRow, CallRow.id == FindingRow.call_id)
-                .where(FindingRow.kind == "question", FindingRow.dismissed.is_(False))
-                .order_by(FindingRow.id)
-            )
-        )
+        rows = s.execute(
+            select(FindingRow.id, FindingRow.quote)
+            .where(FindingRow.kind == "question", FindingRow.dismissed.is_(False))
+            .order_by(FindingRow.id)
+        ).all()
     if not rows:
         return {}
-    qv = cached_vectors(store, embedder, [f.quote for f, _ in rows])
+    qv = cached_vectors(store, embedder, [quote for _, quote in rows])
     # Every gap's quotes in one lookup, not one store round trip per gap.
     spans, texts = [], []
     for c in clusters:
         spans.append((len(texts), len(texts) + len(c.quotes)))
         texts.extend(q.quote for q in c.quotes)
     cv_all = cached_vectors(store, embedder, texts)
-    out = {}
+    shortlist = min(len(rows), per_gap * 20)  # enough to skip repeated wordings
+    chosen: dict[int, list[int]] = {}
     for c, (a, b) in zip(clusters, spans, strict=True):
         if a == b:
             continue
         sims = qv @ centroid(cv_all[a:b])
-        picked = []
-        seen = set()
-        for i in np.argsort(-sims, kind="stable"):
-            f, call = rows[i]
+        top = np.argpartition(-sims, shortlist - 1)[:shortlist]
+        picked, seen = [], set()
+        for i in top[np.lexsort((top, -sims[top]))]:
             if sims[i] < 0.35 or len(picked) == per_gap:
                 break
-            if f.quote.lower() in seen:
-                continue
-            seen.add(f.quote.lower())
-            picked.append(quote_ref(f, call))
-        out[c.id] = tuple(picked)
+            quote = rows[i][1].lower()
+            if quote not in seen:
+                seen.add(quote)
+                picked.append(int(rows[i][0]))
+        chosen[c.id] = picked
+    # Only the questions shown are loaded whole (with their calls), in one query.
+    wanted = sorted({i for ids in chosen.values() for i in ids})
+    refs: dict[int, QuoteRef] = {}
+    with store.session() as s:
+        for i in range(0, len(wanted), 500):
+            q = (
+                select(FindingRow, CallRow)
+                .join(CallRow, CallRow.id == FindingRow.call_id)
+                .where(FindingRow.id.in_(wanted[i : i + 500]))
+            )
+            refs.update((f.id, quote_ref(f, call)) for f, call in s.execute(q))
+    out = {cid: tuple(refs[i] for i in ids) for cid, ids in chosen.items()}
     return out

@@ -188,7 +188,7 @@ class Worker:
                 for k, v in (payload.get("metadata") or {}).items()
             }
         )
-        table = MetadataTable(source=path, by_name={path.name: meta})
+        table = MetadataTable(source=path, by_path={path.resolve(): meta})
 
         def on_audio(_path: Path, fraction: float) -> None:
             self._report(
@@ -222,13 +222,9 @@ class Worker:
         return ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(kinds.items())) or "none"
 
     def _refresh(self) -> None:
-        from callinsight.cluster.index import ClusterIndex
-        from callinsight.content import library_assets
-        from callinsight.content.mapping import map_clusters
+        from callinsight.refresh import refresh
 
-        embedder = self.analyzer.extractor.embedder
-        ClusterIndex(self.store, embedder).update()
-        map_clusters(self.store, embedder, library_assets(self.store))
+        refresh(self.store, self.analyzer.extractor.embedder)
 
     def run_forever(self, poll_s: float = 1.0, on_error: Callable[[Exception], None] | None = None):
         self.requeue_abandoned()
