@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from callinsight.dashboard.queries import cluster_table
@@ -41,7 +42,7 @@ if needle:
     st.markdown(f"**{len(hits):,} objection quotes** match “{needle}”")
     labels = dict(zip(d.clusters["cluster_id"], d.clusters["label"], strict=True))
     for cid, group in hits.groupby("cluster_id", dropna=False, sort=False):
-        name = labels.get(cid, "unclustered") if cid is not None and cid == cid else "unclustered"
+        name = "unclustered" if pd.isna(cid) else labels.get(cid, "unclustered")
         st.markdown(f"##### {name}")
         quote_list(group, limit=10, players=False, key=f"find-{cid}")
     st.divider()

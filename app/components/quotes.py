@@ -29,7 +29,7 @@ def plain(text: str) -> str:
 def quote_line(row: pd.Series) -> str:
     """“quote” — Speaker, call at 01:23 (account, date)."""
     when = row["date"].date().isoformat() if pd.notna(row.get("date")) else "no date"
-    who = row.get("account") or "unknown account"
+    who = row.get("account") if pd.notna(row.get("account")) else "unknown account"
     return (
         f"“{plain(row['quote'])}”  \n"
         f"— {plain(row['speaker'])}, {call_link(row['call_id'], row['name'], row['start_s'])} "
