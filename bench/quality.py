@@ -17,6 +17,8 @@ from rich.console import Console
 from rich.table import Table
 
 from callinsight.config import load_settings
+from callinsight.content.evaluation import coverage_scores, load_coverage_sets, score_sets
+from callinsight.content.mapping import Thresholds
 from callinsight.extract import CallText, Extractor
 from callinsight.extract.evaluation import KINDS, load_labelled_calls, score_extraction
 
@@ -27,6 +29,31 @@ TARGETS = {
     ("category", "accuracy"): 0.80,
     ("attribution channels", "f1"): 0.90,
 }
+
+
+def coverage_table(console: Console, which: str, embedder) -> None:
+    """Cluster-to-asset coverage on the labelled sets (issue: precision/recall of "covered")."""
+    folder = ROOT / "corpora" / which / "coverage"
+    if not folder.is_dir():
+        return
+    t = Thresholds.load()
+    scores = coverage_scores(score_sets(load_coverage_sets(folder), embedder), t)
+    table = Table(
+        title=f"content coverage: {which} set, {scores['clusters']} labelled clusters "
+        f"(covered ≥ {t.covered:.2f}, partly ≥ {t.partly:.2f}, from models/coverage.json)"
+    )
+    for col in ("measure", "value"):
+        table.add_column(col, justify="left" if col == "measure" else "right")
+    for label, key in (
+        ("“covered” precision (per cluster)", "covered_precision"),
+        ("“covered” recall (per cluster)", "covered_recall"),
+        ("“covered” F1", "covered_f1"),
+        ("covered / partly / uncovered accuracy", "status_accuracy"),
+        ("covered (cluster, asset) pairs precision", "pair_precision"),
+        ("covered (cluster, asset) pairs recall", "pair_recall"),
+    ):
+        table.add_row(label, f"{scores[key]:.3f}")
+    console.print(table)
 
 
 def main() -> int:
@@ -104,6 +131,7 @@ def main() -> int:
         "attribution entity accuracy", str(scores.entity_hits), f"{scores.entity_accuracy:.3f}", ""
     )
     console.print(extra)
+    coverage_table(console, args.set or ("dev" if args.dev else "eval"), extractor.embedder)
     if args.errors:
         for call_id, what, text in sorted(scores.errors):
             console.print(f"{call_id} {what:3} {text}", highlight=False, markup=False)

@@ -27,14 +27,15 @@ def store() -> Store:
     return _store(settings().db_url)
 
 
-@st.cache_resource(show_spinner="loading the sentence model…")
+@st.cache_resource
 def _embedder(name: str):
-    from callinsight.embed import get_embedder
+    from callinsight.embed import LazyEmbedder
 
-    return get_embedder(settings())
+    return LazyEmbedder(settings())
 
 
 def embedder():
+    """The sentence model, loaded on its first use (reading stored vectors does not need it)."""
     return _embedder(settings().embedder)
 
 

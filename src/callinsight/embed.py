@@ -90,14 +90,39 @@ class SentenceTransformerEmbedder:
         return out
 
 
+def embedder_label(settings: Settings) -> str:
+    """The label vectors are stored under, known without loading the model."""
+    return "minilm" if settings.embedder == "minilm" else Path(settings.embedder).expanduser().name
+
+
 @EMBEDDERS.register("sentence-transformers")
 def _sentence_transformers(settings: Settings) -> Embedder:
     if settings.embedder == "minilm":
-        return SentenceTransformerEmbedder(minilm_folder(), "minilm")
+        return SentenceTransformerEmbedder(minilm_folder(), embedder_label(settings))
     folder = Path(settings.embedder).expanduser()
     if not folder.is_dir():
         raise ModelError(E.E201, name=settings.embedder, reason="no such folder")
-    return SentenceTransformerEmbedder(folder, folder.name)
+    return SentenceTransformerEmbedder(folder, embedder_label(settings))
+
+
+class LazyEmbedder:
+    """Loads the model on the first ``encode`` (or ``dim``): readers of vectors the store
+    already holds (the dashboard's gaps, search) never pay the model's seconds of start-up."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self.label = embedder_label(settings)
+
+    @property
+    def model(self) -> Embedder:
+        return get_embedder(self._settings)
+
+    @property
+    def dim(self) -> int:
+        return self.model.dim
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return self.model.encode(texts)
 
 
 _embedders: dict[str, Embedder] = {}

@@ -67,7 +67,9 @@ def cached_vectors(store: Store | None, embedder: Embedder, texts: Sequence[str]
                 TextVectorRow(model=embedder.label, digest=d, vector=v.astype(np.float16).tobytes())
                 for d, v in zip(missing, fresh, strict=True)
             )
-    out = np.zeros((len(texts), embedder.dim), dtype=np.float32)
+    # The width of stored vectors, so that reading them never needs the model itself.
+    dim = len(next(iter(found.values()))) if found else embedder.dim
+    out = np.zeros((len(texts), dim), dtype=np.float32)
     for i, d in enumerate(digests):
         out[i] = found[d]
     norms = np.linalg.norm(out, axis=1, keepdims=True)
