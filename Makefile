@@ -42,6 +42,7 @@ bench: setup
 	$(PY) bench/extract.py
 	$(PY) bench/cluster_quality.py
 	$(PY) bench/cluster.py
+	$(PY) bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) callinsight-demo .pytest_cache .ruff_cache
