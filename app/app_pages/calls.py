@@ -70,6 +70,10 @@ for kind in ("objection", "question", "attribution"):
     if kind not in listing:
         listing[kind] = 0
 listing = listing.sort_values("date", ascending=False)
+SHOWN = 1000  # a browser table of every call in a big archive is slow and nobody scrolls it
+if len(listing) > SHOWN:
+    st.caption(f"The {SHOWN:,} most recent of {len(listing):,} calls; narrow with filters or find.")
+listing = listing.head(SHOWN).copy()
 listing["open"] = listing["call_id"].map(lambda c: f"/calls?call={c[:12]}")
 st.dataframe(
     listing[

@@ -84,8 +84,11 @@ st.dataframe(
     },
 )
 
-browse, add, upload = st.tabs(["Asset details", "Add or edit", "Import"])
-with browse:
+# One section at a time (tabs would render every form on every visit).
+section = st.radio(
+    "Section", ["Asset details", "Add or edit", "Import"], horizontal=True, key="library_section"
+)
+if section == "Asset details":
     if shown.empty:
         st.info("No asset matches.")
     else:
@@ -125,7 +128,7 @@ with browse:
             st.markdown("**Buyers who mentioned it**")
             quote_list(d.findings[d.findings["finding_id"].isin(ids)], players=False, key="m")
 
-with add:
+elif section == "Add or edit":
     current = None
     if not shown.empty:
         pick = st.selectbox("Edit", ["(new asset)", *shown["asset_id"].tolist()], key="edit")
@@ -184,7 +187,7 @@ with add:
                 )
                 st.rerun()
 
-with upload:
+else:
     file = st.file_uploader("Library file (CSV, JSON or YAML)", type=["csv", "json", "yaml", "yml"])
     if file is not None and st.button("Import"):
         with tempfile.TemporaryDirectory() as tmp:

@@ -93,10 +93,13 @@ m2.metric("Calls", int(row["calls"]))
 m3.metric("Accounts", int(row["accounts"]))
 m4.metric("Coverage", row["coverage"] or "—")
 
-quotes_tab, assets_tab, actions_tab = st.tabs(["Quotes", "Assets that answer it", "Actions"])
-with quotes_tab:
+# One section at a time (not tabs, which render all three): the page stays light in the browser.
+section = st.radio(
+    "Show", ["Quotes", "Assets that answer it", "Actions"], horizontal=True, key="cluster_section"
+)
+if section == "Quotes":
     quote_list(members, limit=25, key=f"c{cid}")
-with assets_tab:
+elif section == "Assets that answer it":
     matches = d.matches[d.matches["cluster_id"] == cid].merge(d.assets, on="asset_id")
     matches = matches[matches["decision"] != "rejected"].sort_values("score", ascending=False)
     if matches.empty:
@@ -110,7 +113,7 @@ with assets_tab:
             if m.url:
                 st.code(m.url, language=None)
             st.caption(m.passage or "")
-with actions_tab:
+else:
     from callinsight.cluster.index import ClusterIndex
     from components.state import embedder
 

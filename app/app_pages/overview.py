@@ -32,6 +32,14 @@ c5.metric(
     help="share of analysed calls where the buyer names marketing content as a source",
 )
 
+# Every number leads to what is behind it.
+l1, l2, l3, l4, l5 = st.columns(5)
+l1.page_link("app_pages/calls.py", label="the calls", icon=":material/call:")
+l2.page_link("app_pages/objections.py", label="the quotes", icon=":material/format_quote:")
+l3.page_link("app_pages/objections.py", label="the clusters", icon=":material/workspaces:")
+l4.page_link("app_pages/gaps.py", label="the briefs", icon=":material/search_off:")
+l5.page_link("app_pages/attribution.py", label="the answers", icon=":material/campaign:")
+
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Top objection clusters")

@@ -8,6 +8,7 @@ import streamlit as st
 from callinsight.cluster.vectors import stored_vectors
 from callinsight.dashboard.queries import keyword_search
 from callinsight.reports.clock import clock
+from components import filters
 from components.quotes import plain, quote_list, seconds
 from components.state import data, embedder, settings, store
 
@@ -23,6 +24,9 @@ def _finding_vectors(url: str, version: tuple) -> tuple[np.ndarray, np.ndarray]:
 
 st.title("Search")
 d = data()
+f = filters.current()
+in_view = f.apply(d.findings)
+filters.caption(f, in_view["call_id"].nunique(), d.calls["call_id"].nunique())
 query = st.text_input("Search calls", placeholder="e.g. worried about migrating our data")
 mode = st.radio("How", ["By meaning (findings)", "By words (everything said)"], horizontal=True)
 kinds = st.multiselect(
@@ -30,6 +34,7 @@ kinds = st.multiselect(
 )
 if not query.strip():
     st.stop()
+pool = in_view[in_view["kind"].isin(kinds)] if kinds else in_view
 
 if mode.startswith("By meaning"):
     ids, vectors = _finding_vectors(settings().db_url, d.version)
@@ -38,11 +43,11 @@ if mode.startswith("By meaning"):
         st.stop()
     q = embedder().encode([query.strip()])[0]
     sims = vectors.astype(np.float32) @ q
+    sims[~np.isin(ids, pool["finding_id"].to_numpy())] = -np.inf  # outside the filters
     order = np.argsort(-sims)[:200]
+    order = order[np.isfinite(sims[order])]
     ranked = d.findings.set_index("finding_id").loc[ids[order]].reset_index()
     ranked["similarity"] = sims[order]
-    if kinds:
-        ranked = ranked[ranked["kind"].isin(kinds)]
     ranked = ranked[ranked["similarity"] >= 0.3]
     missing = len(d.findings) - len(ids)
     st.caption(
@@ -51,11 +56,11 @@ if mode.startswith("By meaning"):
     )
     quote_list(ranked, limit=25, players=False, key="sem")
 else:
-    hits = keyword_search(store(), query, limit=100)
+    calls_in_view = set(f.apply(d.calls)["call_id"])
+    hits = keyword_search(store(), query, limit=500)
+    hits = hits[hits["call_id"].isin(calls_in_view)].head(100)
     names = dict(zip(d.calls["call_id"], d.calls["name"], strict=True))
-    words = d.findings[
-        d.findings["quote"].str.lower().str.contains(query.strip().lower(), regex=False)
-    ]
+    words = in_view[in_view["quote"].str.lower().str.contains(query.strip().lower(), regex=False)]
     if kinds:
         words = words[words["kind"].isin(kinds)]
     st.markdown(f"**{len(words):,} findings** contain “{plain(query)}”")

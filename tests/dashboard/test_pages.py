@@ -38,6 +38,11 @@ def test_filters_narrow_every_number(app, demo_store):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Calls analysed"] == str(len(lost))
     assert "Filtered:" in shown_text(at)
+    # The sidebar's choice holds on the other pages too.
+    lost_ids = {c.id for c in lost}
+    answers = [f for f in demo_store.findings(kind="attribution") if f.call_id in lost_ids]
+    at = page(at, "attribution")
+    assert int(at.dataframe[0].value["answers"].sum()) == len(answers)
 
 
 def test_objections_lists_clusters_and_a_clusters_quotes(app, biggest):
@@ -113,6 +118,7 @@ def test_renaming_a_cluster_from_the_objections_page(writable_app, biggest):
     at, _ = writable_app
     at = page(at, "objections")
     at.selectbox[0].set_value(biggest.id).run()
+    at.radio(key="cluster_section").set_value("Actions").run()
     rename = next(t for t in at.text_input if t.label == "Rename cluster")
     rename.input("Budget pushback")  # a form: the value goes in with its submit button
     next(b for b in at.button if b.label == "Rename").click().run()
