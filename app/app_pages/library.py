@@ -18,17 +18,17 @@ from components.state import data, invalidate, settings, store
 @st.cache_data(show_spinner=False, max_entries=4)
 def _performance(url: str, version: tuple) -> pd.DataFrame:
     rows = []
-    for p in asset_performance(store()):
+    for p in asset_performance(store(), quotes=False):
         rows.append(
             {
                 "asset_id": p.asset_id,
-                "mentions": len(p.mentions),
+                "mentions": p.mention_count,
                 "sent": p.sends,
                 "deals": len(p.deals),
                 "won": p.outcome_count("won"),
                 "lost": p.outcome_count("lost"),
                 "win_rate": p.win_rate,
-                "mention_ids": [q.finding_id for q in p.mentions],
+                "mention_ids": p.mention_ids,
             }
         )
     return pd.DataFrame(rows)

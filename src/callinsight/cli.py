@@ -745,7 +745,7 @@ def assets_working(
     rows = asset_performance(_open_store())
     if fmt == "json":
         data = [
-            {"asset_id": p.asset_id, "title": p.title, "mentions": len(p.mentions),
+            {"asset_id": p.asset_id, "title": p.title, "mentions": p.mention_count,
              "mention_calls": p.mention_calls, "sends": p.sends, "deals": len(p.deals),
              "won": p.outcome_count("won"), "lost": p.outcome_count("lost"),
              "open": p.outcome_count("open"), "win_rate": p.win_rate,
@@ -763,7 +763,7 @@ def assets_working(
         table.add_column(col, justify="left" if col in ("id", "title") else "right")
     for p in rows:
         rate = "—" if p.win_rate is None else f"{p.win_rate:.0%}"
-        table.add_row(p.asset_id, escape(p.title), str(len(p.mentions)), str(p.mention_calls),
+        table.add_row(p.asset_id, escape(p.title), str(p.mention_count), str(p.mention_calls),
                       str(p.sends), str(len(p.deals)), str(p.outcome_count("won")),
                       str(p.outcome_count("lost")), str(p.outcome_count("open")), rate)  # fmt: skip
     out.print(table)

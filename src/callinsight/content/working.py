@@ -98,13 +98,19 @@ class AssetPerformance:
     title: str
     type: str | None
     url: str | None
-    mentions: list[QuoteRef] = field(default_factory=list)
+    mention_ids: list[int] = field(default_factory=list)  # content_mention findings, oldest first
+    mention_call_ids: set[str] = field(default_factory=set)
+    mentions: list[QuoteRef] = field(default_factory=list)  # the quotes, when asked for
     sends: int = 0
     deals: dict[str, str] = field(default_factory=dict)  # deal key -> outcome (won|lost|open)
 
     @property
+    def mention_count(self) -> int:
+        return len(self.mention_ids)
+
+    @property
     def mention_calls(self) -> int:
-        return len({q.call_id for q in self.mentions})
+        return len(self.mention_call_ids)
 
     def outcome_count(self, outcome: str) -> int:
         return sum(o == outcome for o in self.deals.values())
@@ -116,43 +122,60 @@ class AssetPerformance:
         return won / (won + lost) if won + lost else None
 
 
-def _deal(call: CallRow) -> tuple[str, str]:
-    outcome = (call.outcome or "").lower()
-    return call.deal_id or call.id, outcome if outcome in OUTCOMES else "open"
+def _deal(call_id: str, deal_id: str | None, outcome: str | None) -> tuple[str, str]:
+    outcome = (outcome or "").lower()
+    return deal_id or call_id, outcome if outcome in OUTCOMES else "open"
 
 
-def asset_performance(store: Store) -> list[AssetPerformance]:
-    """Every asset with its mentions, sends and deal outcomes; most used first."""
+def asset_performance(store: Store, quotes: bool = True) -> list[AssetPerformance]:
+    """Every asset with its mentions, sends and deal outcomes; most used first.
+
+    Counting reads plain columns; ``quotes`` also loads each mention as a traceable quote."""
     with store.session() as s:
-        perf = {
-            a.id: AssetPerformance(a.id, a.title, a.type, a.url)
-            for a in s.scalars(select(ContentAssetRow).order_by(ContentAssetRow.id))
-        }
+        q = select(
+            ContentAssetRow.id, ContentAssetRow.title, ContentAssetRow.type, ContentAssetRow.url
+        ).order_by(ContentAssetRow.id)
+        perf = {r.id: AssetPerformance(r.id, r.title, r.type, r.url) for r in s.execute(q)}
         mentions = s.execute(
-            select(FindingRow, CallRow)
+            select(FindingRow.id, FindingRow.detail, CallRow.id, CallRow.deal_id, CallRow.outcome)
             .join(CallRow, CallRow.id == FindingRow.call_id)
             .where(FindingRow.kind == "content_mention", FindingRow.dismissed.is_(False))
             .order_by(CallRow.date, FindingRow.call_id, FindingRow.utterance_index)
         )
-        for f, call in mentions:
-            p = perf.get((f.detail or {}).get("asset_id", ""))
+        for finding_id, detail, call_id, deal_id, outcome in mentions:
+            p = perf.get((detail or {}).get("asset_id", ""))
             if p is not None:
-                p.mentions.append(quote_ref(f, call))
-                key, outcome = _deal(call)
-                p.deals[key] = outcome
+                p.mention_ids.append(finding_id)
+                p.mention_call_ids.add(call_id)
+                key, result = _deal(call_id, deal_id, outcome)
+                p.deals[key] = result
         sends = s.execute(
-            select(AssetSendRow, CallRow).outerjoin(CallRow, CallRow.id == AssetSendRow.call_id)
+            select(AssetSendRow.asset_id, CallRow.id, CallRow.deal_id, CallRow.outcome).outerjoin(
+                CallRow, CallRow.id == AssetSendRow.call_id
+            )
         )
-        for send, call in sends:
-            p = perf.get(send.asset_id)
+        for asset_id, call_id, deal_id, outcome in sends:
+            p = perf.get(asset_id)
             if p is None:
                 continue
             p.sends += 1
-            if call is not None:
-                key, outcome = _deal(call)
-                p.deals[key] = outcome
+            if call_id is not None:
+                key, result = _deal(call_id, deal_id, outcome)
+                p.deals[key] = result
+        if quotes:
+            wanted = sorted({i for p in perf.values() for i in p.mention_ids})
+            refs: dict[int, QuoteRef] = {}
+            for i in range(0, len(wanted), 500):
+                rows = s.execute(
+                    select(FindingRow, CallRow)
+                    .join(CallRow, CallRow.id == FindingRow.call_id)
+                    .where(FindingRow.id.in_(wanted[i : i + 500]))
+                )
+                refs.update((f.id, quote_ref(f, call)) for f, call in rows)
+            for p in perf.values():
+                p.mentions = [refs[i] for i in p.mention_ids]
     return sorted(
-        perf.values(), key=lambda p: (-(len(p.mentions) + p.sends), -len(p.deals), p.asset_id)
+        perf.values(), key=lambda p: (-(p.mention_count + p.sends), -len(p.deals), p.asset_id)
     )
 
 
