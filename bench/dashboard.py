@@ -33,7 +33,6 @@ cluster-structured; as a real analysed workspace holds), asset sends and a few j
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -46,7 +45,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,6 +54,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import insert
 
+from callinsight.dashboard.server import wait_healthy
 from callinsight.records import Utterance
 from callinsight.speakers.metrics import call_metrics
 from callinsight.store import Store
@@ -1245,19 +1244,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 120.0) -> None:
-    deadline = time.monotonic() + timeout
-    url = f"http://127.0.0.1:{port}/_stcore/health"
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the dashboard exited with status {proc.returncode}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=2) as r:
-            if r.read().decode().strip() == "ok":
-                return
-        time.sleep(0.25)
-    raise RuntimeError(f"the dashboard did not answer {url} within {timeout:.0f} s")
-
-
 def _load(context, url: str, timeout_ms: int = 60_000) -> tuple[float, str | None]:
     """Seconds from goto until the page's h1 shows and the script has finished."""
     page = context.new_page()
@@ -1299,7 +1285,7 @@ def _bare_baseline(browser) -> Timing:
     cmd += [str(port), "--server.address", "127.0.0.1", "--server.headless", "true"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        _wait_healthy(port, proc)
+        wait_healthy(f"http://127.0.0.1:{port}", proc)
         context = browser.new_context(viewport={"width": 1400, "height": 900})
         t.cold, t.error = _load(context, f"http://127.0.0.1:{port}/")
         t.warm, _ = _load(context, f"http://127.0.0.1:{port}/")
@@ -1336,7 +1322,7 @@ def time_chromium(workspace: Path) -> dict[str, Timing]:
     out: dict[str, Timing] = {}
     base = f"http://127.0.0.1:{port}"
     try:
-        _wait_healthy(port, proc)
+        wait_healthy(f"http://127.0.0.1:{port}", proc)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True)
             try:

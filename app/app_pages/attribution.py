@@ -12,10 +12,7 @@ from components.state import data
 
 st.title("Attribution")
 d = data()
-f = filters.current()
-calls = f.apply(d.calls)
-findings = f.apply(d.findings)
-filters.caption(f, len(calls), len(d.calls))
+_, calls, findings = filters.in_view(d)
 attrib = findings[findings["kind"] == "attribution"].copy()
 attrib["channel"] = attrib["channel"].fillna("other")
 
@@ -67,4 +64,4 @@ st.subheader("In their words")
 channel = st.selectbox("Channel", ["all", *mix["channel"].tolist()])
 verbatim = attrib if channel == "all" else attrib[attrib["channel"] == channel]
 verbatim = verbatim.sort_values("date", ascending=False)
-quote_list(verbatim, limit=30, players=False, key="attr")
+quote_list(verbatim, limit=30, players=False)

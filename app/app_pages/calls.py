@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from callinsight.dashboard.queries import matching
 from callinsight.reports.clock import clock
 from components import filters
 from components.state import data, settings, store
@@ -49,21 +50,9 @@ def highlighted(text: str, spans: list[tuple[int, int, str, str]]) -> str:
 
 st.title("Calls")
 d = data()
-f = filters.current()
-calls = f.apply(d.calls)
-filters.caption(f, len(calls), len(d.calls))
-needle = st.text_input("Find calls", placeholder="title, file, account or rep").strip().lower()
-if needle:
-    hay = (
-        calls["name"].fillna("")
-        + " "
-        + calls["source_file"].fillna("")
-        + " "
-        + calls["account"].fillna("")
-        + " "
-        + calls["rep"].fillna("")
-    )
-    calls = calls[hay.str.lower().str.contains(needle, regex=False)]
+_, calls, _ = filters.in_view(d)
+needle = st.text_input("Find calls", placeholder="title, file, account or rep")
+calls = matching(calls, needle, ["name", "source_file", "account", "rep"])
 counts = d.findings.groupby(["call_id", "kind"]).size().unstack(fill_value=0)
 listing = calls.merge(counts, left_on="call_id", right_index=True, how="left")
 for kind in ("objection", "question", "attribution"):

@@ -19,9 +19,7 @@ def _gaps(url: str, version: tuple):
 
 st.title("Content gaps")
 d = data()
-f = filters.current()
-findings = f.apply(d.findings)
-filters.caption(f, findings["call_id"].nunique(), d.calls["call_id"].nunique())
+f, _, findings = filters.in_view(d)
 st.caption(
     "Score = coverage weight (1.0 uncovered, 0.6 partly covered) × (0.35 frequency + 0.30 "
     "distinct accounts + 0.15 recent trend + 0.20 share of decided deals lost)."

@@ -10,6 +10,7 @@ import streamlit as st
 
 from callinsight.content.library import import_library, save_asset
 from callinsight.content.working import asset_performance
+from callinsight.dashboard.queries import matching
 from callinsight.errors import CallinsightError
 from components.quotes import quote_list
 from components.state import data, invalidate, settings, store
@@ -41,21 +42,8 @@ d = data()
 assets = d.assets.merge(_performance(settings().db_url, d.version), on="asset_id", how="left")
 st.caption(f"{len(assets):,} assets. “Answers” is suggested from the mapping, not hand-tagged.")
 
-needle = st.text_input("Search assets", placeholder="title, type, tag or summary").strip().lower()
-shown = assets
-if needle:
-    hay = (
-        assets["title"].fillna("")
-        + " "
-        + assets["type"].fillna("")
-        + " "
-        + assets["summary"].fillna("")
-        + " "
-        + assets["tags"].map(lambda t: " ".join(t or []))
-        + " "
-        + assets["suggested_tags"].map(lambda t: " ".join(t or []))
-    )
-    shown = assets[hay.str.lower().str.contains(needle, regex=False)]
+needle = st.text_input("Search assets", placeholder="title, type, tag or summary")
+shown = matching(assets, needle, ["title", "type", "summary", "tags", "suggested_tags"])
 table = shown.assign(
     tags=shown["tags"].map(lambda t: ", ".join(t or [])),
     answers=shown["suggested_tags"].map(lambda t: ", ".join(t or [])),
@@ -126,7 +114,7 @@ if section == "Asset details":
         ids = a["mention_ids"] if isinstance(a["mention_ids"], list) else []
         if ids:
             st.markdown("**Buyers who mentioned it**")
-            quote_list(d.findings[d.findings["finding_id"].isin(ids)], players=False, key="m")
+            quote_list(d.findings[d.findings["finding_id"].isin(ids)], players=False)
 
 elif section == "Add or edit":
     current = None

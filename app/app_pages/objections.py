@@ -5,19 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from callinsight.dashboard.queries import cluster_table
+from callinsight.dashboard.queries import cluster_table, matching
 from callinsight.errors import CallinsightError
 from components import filters
 from components.quotes import quote_list
 from components.state import data, invalidate, store
+from components.tables import cluster_dataframe
 
 st.title("Objections")
 if flash := st.session_state.pop("flash", None):
     st.success(flash)
 d = data()
-f = filters.current()
-findings = f.apply(d.findings)
-filters.caption(f, findings["call_id"].nunique(), d.calls["call_id"].nunique())
+_, _, findings = filters.in_view(d)
 objections = findings[findings["kind"] == "objection"]
 table = cluster_table(findings, d.clusters, "objection")
 
@@ -28,51 +27,23 @@ needle = (
     .lower()
 )
 if needle:
-    hay = (
-        objections["quote"]
-        + " "
-        + objections["name"].fillna("")
-        + " "
-        + objections["source_file"].fillna("")
-        + " "
-        + objections["account"].fillna("")
-    )
-    hits = objections[hay.str.lower().str.contains(needle, regex=False)]
+    hits = matching(objections, needle, ["quote", "name", "source_file", "account"])
     hits = hits.sort_values(["date", "start_s"], ascending=[False, True])
     st.markdown(f"**{len(hits):,} objection quotes** match “{needle}”")
     labels = dict(zip(d.clusters["cluster_id"], d.clusters["label"], strict=True))
     for cid, group in hits.groupby("cluster_id", dropna=False, sort=False):
         name = "unclustered" if pd.isna(cid) else labels.get(cid, "unclustered")
         st.markdown(f"##### {name}")
-        quote_list(group, limit=10, players=False, key=f"find-{cid}")
+        quote_list(group, limit=10, players=False)
     st.divider()
 
 if table.empty:
     st.info("No objection clusters yet: analyse calls, then run `callinsight clusters`.")
     st.stop()
 
-view = table.copy()
-view["quotes"] = view["cluster_id"].map(lambda c: f"/objections?cluster={c}")
-st.dataframe(
-    view[
-        [
-            "cluster_id",
-            "label",
-            "category",
-            "findings",
-            "calls",
-            "accounts",
-            "trend",
-            "coverage",
-            "quotes",
-        ]
-    ],
-    hide_index=True,
-    column_config={
-        "cluster_id": st.column_config.NumberColumn("id", format="%d"),
-        "trend": st.column_config.BarChartColumn("last months"),
-        "quotes": st.column_config.LinkColumn("quotes", display_text="open"),
-    },
+cluster_dataframe(
+    table,
+    ["cluster_id", "label", "category", "findings", "calls", "accounts", "trend", "coverage"],
 )
 unclustered = objections["cluster_id"].isna().sum()
 st.caption(f"{unclustered:,} objections fit no cluster (kept out rather than forced in).")
@@ -98,7 +69,7 @@ section = st.radio(
     "Show", ["Quotes", "Assets that answer it", "Actions"], horizontal=True, key="cluster_section"
 )
 if section == "Quotes":
-    quote_list(members, limit=25, key=f"c{cid}")
+    quote_list(members, limit=25)
 elif section == "Assets that answer it":
     matches = d.matches[d.matches["cluster_id"] == cid].merge(d.assets, on="asset_id")
     matches = matches[matches["decision"] != "rejected"].sort_values("score", ascending=False)

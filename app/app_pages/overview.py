@@ -8,13 +8,11 @@ import streamlit as st
 from callinsight.dashboard.queries import attribution_share, cluster_table
 from components import filters
 from components.state import data
+from components.tables import cluster_dataframe
 
 st.title("Overview")
 d = data()
-f = filters.current()
-calls = f.apply(d.calls)
-findings = f.apply(d.findings)
-filters.caption(f, len(calls), len(d.calls))
+_, calls, findings = filters.in_view(d)
 
 objections = findings[findings["kind"] == "objection"]
 table = cluster_table(findings, d.clusters, "objection")
@@ -46,26 +44,9 @@ with left:
     if table.empty:
         st.info("No objection clusters yet: analyse calls, then run `callinsight clusters`.")
     else:
-        top = table.head(10).copy()
-        top["quotes"] = top["cluster_id"].map(lambda c: f"/objections?cluster={c}")
-        st.dataframe(
-            top[
-                [
-                    "label",
-                    "category",
-                    "findings",
-                    "calls",
-                    "accounts",
-                    "coverage",
-                    "trend",
-                    "quotes",
-                ]
-            ],
-            hide_index=True,
-            column_config={
-                "trend": st.column_config.BarChartColumn("last months"),
-                "quotes": st.column_config.LinkColumn("quotes", display_text="open"),
-            },
+        cluster_dataframe(
+            table.head(10),
+            ["label", "category", "findings", "calls", "accounts", "coverage", "trend"],
         )
         st.markdown(
             "Biggest gaps: "

@@ -24,9 +24,7 @@ def _finding_vectors(url: str, version: tuple) -> tuple[np.ndarray, np.ndarray]:
 
 st.title("Search")
 d = data()
-f = filters.current()
-in_view = f.apply(d.findings)
-filters.caption(f, in_view["call_id"].nunique(), d.calls["call_id"].nunique())
+_, calls_in_view, in_view = filters.in_view(d)
 query = st.text_input("Search calls", placeholder="e.g. worried about migrating our data")
 mode = st.radio("How", ["By meaning (findings)", "By words (everything said)"], horizontal=True)
 kinds = st.multiselect(
@@ -54,17 +52,16 @@ if mode.startswith("By meaning"):
         f"{len(ranked)} findings close in meaning (cosine ≥ 0.30), closest first."
         + (f" {missing:,} findings are not indexed yet; search them by words." if missing else "")
     )
-    quote_list(ranked, limit=25, players=False, key="sem")
+    quote_list(ranked, limit=25, players=False)
 else:
-    calls_in_view = set(f.apply(d.calls)["call_id"])
     hits = keyword_search(store(), query, limit=500)
-    hits = hits[hits["call_id"].isin(calls_in_view)].head(100)
+    hits = hits[hits["call_id"].isin(calls_in_view["call_id"])].head(100)
     names = dict(zip(d.calls["call_id"], d.calls["name"], strict=True))
     words = in_view[in_view["quote"].str.lower().str.contains(query.strip().lower(), regex=False)]
     if kinds:
         words = words[words["kind"].isin(kinds)]
     st.markdown(f"**{len(words):,} findings** contain “{plain(query)}”")
-    quote_list(words, limit=15, players=False, key="kw")
+    quote_list(words, limit=15, players=False)
     st.markdown(f"**{len(hits):,} utterances** contain every word")
     for r in hits.itertuples():
         name = names.get(r.call_id, r.call_id[:12])

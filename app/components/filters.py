@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import pandas as pd
 import streamlit as st
 
@@ -44,6 +46,16 @@ def current() -> Filters:
     )
 
 
-def caption(f: Filters, shown: int, total: int, what: str = "calls") -> None:
+class View(NamedTuple):
+    filters: Filters
+    calls: pd.DataFrame
+    findings: pd.DataFrame
+
+
+def in_view(d) -> View:
+    """The calls and findings the sidebar's filters let through, said once under the title."""
+    f = current()
+    calls = f.apply(d.calls)
     if f.active:
-        st.caption(f"Filtered: {shown:,} of {total:,} {what}. Change it under Filters.")
+        st.caption(f"Filtered: {len(calls):,} of {len(d.calls):,} calls. Change it under Filters.")
+    return View(f, calls, f.apply(d.findings))

@@ -37,7 +37,7 @@ def quote_line(row: pd.Series) -> str:
     )
 
 
-def audio_at(row: pd.Series, key: str) -> None:
+def audio_at(row: pd.Series) -> None:
     """A player for the quote's recording, starting at the quote (transcripts have none)."""
     path = row.get("audio_path")
     if isinstance(path, str) and Path(path).is_file():
@@ -46,15 +46,15 @@ def audio_at(row: pd.Series, key: str) -> None:
         st.caption("No recording for this call (it was imported as a transcript).")
 
 
-def quote_list(rows: pd.DataFrame, limit: int = 20, players: bool = True, key: str = "q") -> None:
+def quote_list(rows: pd.DataFrame, limit: int = 20, players: bool = True) -> None:
     if rows.empty:
         st.info("No quotes match.")
         return
-    for i, (_, row) in enumerate(rows.head(limit).iterrows()):
+    for _, row in rows.head(limit).iterrows():
         with st.container(border=True):
             st.markdown(quote_line(row))
             if players and pd.notna(row.get("audio_path")):
                 with st.expander("▶ listen", expanded=False):
-                    audio_at(row, f"{key}-{i}")
+                    audio_at(row)
     if len(rows) > limit:
         st.caption(f"Showing {limit} of {len(rows):,} quotes.")

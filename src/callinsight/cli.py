@@ -513,16 +513,10 @@ def demo(
     _print_summary(report, time.perf_counter() - started)
     out.print(_calls_table(store, store.list_calls()))
     from callinsight.content.gaps import find_gaps
-    from callinsight.content.library import import_library
     from callinsight.reports.report import write_report
 
     for source in (corpus / "content_library.csv", corpus / "content"):
-        try:
-            imported = import_library(store, source)
-        except CallinsightError as exc:
-            raise _fail(exc) from exc
-        for e in imported.errors:
-            err.print(f"[red]skipped[/red] {escape(str(e))}", highlight=False)
+        imported = _import_assets(store, source)
         err.print(f"content library from {source.name}: {imported.added} added, "
                   f"{imported.updated} updated")  # fmt: skip
     _run_analysis(rescan=False, settings=settings)
@@ -700,18 +694,23 @@ def recluster() -> None:
     _refresh(rebuild=True)
 
 
-@assets_app.command("import")
-def assets_import(path: Path) -> None:
-    """Import or update assets from a CSV, JSON or YAML file or a folder of documents."""
+def _import_assets(store: Store, path: Path):
+    """Import a library file or folder; bad rows are listed, a bad file is a clean error."""
     from callinsight.content.library import import_library
 
-    store = _open_store()
     try:
         report = import_library(store, path)
     except CallinsightError as exc:
         raise _fail(exc) from exc
     for e in report.errors:
         err.print(f"[red]skipped[/red] {escape(str(e))}", highlight=False)
+    return report
+
+
+@assets_app.command("import")
+def assets_import(path: Path) -> None:
+    """Import or update assets from a CSV, JSON or YAML file or a folder of documents."""
+    report = _import_assets(_open_store(), path)
     err.print(f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
               f"{len(report.errors)} errors")  # fmt: skip
     if report.errors:

@@ -118,7 +118,8 @@ class Ingestor:
         shown = str(path)
         if not path.is_file():
             return IngestOutcome(shown, "failed", message=IngestError(E.E101, path=path).message)
-        meta = (metadata.lookup(path) if metadata else None) or CallMetadata()
+        # `is not None`: a table is falsy when no row names a path (only file names).
+        meta = (metadata.lookup(path) if metadata is not None else None) or CallMetadata()
         try:
             call_id = content_id(path)
         except OSError as exc:

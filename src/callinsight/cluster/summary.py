@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -110,16 +111,7 @@ def cluster_summaries(
                 picked.append(rows[i].id)
                 seen.add(rows[i].call_id)
         picked_of[c.id] = picked
-    wanted = sorted({i for ids_ in picked_of.values() for i in ids_})
-    refs: dict[int, QuoteRef] = {}
-    with store.session() as s:
-        for i in range(0, len(wanted), 500):
-            q = (
-                select(FindingRow, CallRow)
-                .join(CallRow, CallRow.id == FindingRow.call_id)
-                .where(FindingRow.id.in_(wanted[i : i + 500]))
-            )
-            refs.update((f.id, quote_ref(f, call)) for f, call in s.execute(q))
+    refs = quote_refs(store, [i for ids_ in picked_of.values() for i in ids_])
     out = []
     for c in clusters:
         rows = members[c.id]
@@ -170,3 +162,19 @@ def quote_ref(f: FindingRow, call: CallRow) -> QuoteRef:
         quote=f.quote,
         category=f.category,
     )
+
+
+def quote_refs(store: Store, finding_ids: Iterable[int]) -> dict[int, QuoteRef]:
+    """Findings by id as traceable quotes, loaded whole (with their calls) in a few queries:
+    readers scan light columns, then load only the quotes they show."""
+    wanted = sorted(set(finding_ids))
+    refs: dict[int, QuoteRef] = {}
+    with store.session() as s:
+        for i in range(0, len(wanted), 500):
+            q = (
+                select(FindingRow, CallRow)
+                .join(CallRow, CallRow.id == FindingRow.call_id)
+                .where(FindingRow.id.in_(wanted[i : i + 500]))
+            )
+            refs.update((f.id, quote_ref(f, call)) for f, call in s.execute(q))
+    return refs

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import func, select
 
-from callinsight.cluster.summary import ClusterSummary, QuoteRef, cluster_summaries, quote_ref
+from callinsight.cluster.summary import ClusterSummary, QuoteRef, cluster_summaries, quote_refs
 from callinsight.cluster.vectors import cached_vectors
 from callinsight.content.mapping import centroid, cluster_matches
 from callinsight.embed import Embedder
@@ -192,16 +192,5 @@ def _nearby_questions(
                 seen.add(quote)
                 picked.append(int(rows[i][0]))
         chosen[c.id] = picked
-    # Only the questions shown are loaded whole (with their calls), in one query.
-    wanted = sorted({i for ids in chosen.values() for i in ids})
-    refs: dict[int, QuoteRef] = {}
-    with store.session() as s:
-        for i in range(0, len(wanted), 500):
-            q = (
-                select(FindingRow, CallRow)
-                .join(CallRow, CallRow.id == FindingRow.call_id)
-                .where(FindingRow.id.in_(wanted[i : i + 500]))
-            )
-            refs.update((f.id, quote_ref(f, call)) for f, call in s.execute(q))
-    out = {cid: tuple(refs[i] for i in ids) for cid, ids in chosen.items()}
-    return out
+    refs = quote_refs(store, [i for ids in chosen.values() for i in ids])
+    return {cid: tuple(refs[i] for i in ids) for cid, ids in chosen.items()}

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select, update
 
-from callinsight.cluster.summary import QuoteRef, quote_ref
+from callinsight.cluster.summary import QuoteRef, quote_refs
 from callinsight.errors import CallinsightError, E
 from callinsight.store import Store
 from callinsight.store.schema import (
@@ -162,18 +162,10 @@ def asset_performance(store: Store, quotes: bool = True) -> list[AssetPerformanc
             if call_id is not None:
                 key, result = _deal(call_id, deal_id, outcome)
                 p.deals[key] = result
-        if quotes:
-            wanted = sorted({i for p in perf.values() for i in p.mention_ids})
-            refs: dict[int, QuoteRef] = {}
-            for i in range(0, len(wanted), 500):
-                rows = s.execute(
-                    select(FindingRow, CallRow)
-                    .join(CallRow, CallRow.id == FindingRow.call_id)
-                    .where(FindingRow.id.in_(wanted[i : i + 500]))
-                )
-                refs.update((f.id, quote_ref(f, call)) for f, call in rows)
-            for p in perf.values():
-                p.mentions = [refs[i] for i in p.mention_ids]
+    if quotes:
+        refs = quote_refs(store, [i for p in perf.values() for i in p.mention_ids])
+        for p in perf.values():
+            p.mentions = [refs[i] for i in p.mention_ids]
     return sorted(
         perf.values(), key=lambda p: (-(p.mention_count + p.sends), -len(p.deals), p.asset_id)
     )

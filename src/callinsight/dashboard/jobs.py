@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -188,7 +187,7 @@ class Worker:
                 for k, v in (payload.get("metadata") or {}).items()
             }
         )
-        table = MetadataTable(source=path, by_path={path.resolve(): meta})
+        table = MetadataTable(source=path, by_name={path.name: meta})
 
         def on_audio(_path: Path, fraction: float) -> None:
             self._report(
@@ -245,13 +244,3 @@ class Worker:
         thread = threading.Thread(target=self.run_forever, name="callinsight-worker", daemon=True)
         thread.start()
         return thread
-
-
-def wait_for(store: Store, job_ids: list[int], timeout_s: float = 600) -> list[JobView]:
-    """Block until the jobs end (for scripts and tests); returns their final state."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        views = [j for j in recent_jobs(store, limit=500) if j.id in job_ids]
-        if all(j.status in ("done", "failed") for j in views) or time.monotonic() > deadline:
-            return views
-        time.sleep(0.5)

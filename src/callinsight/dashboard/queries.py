@@ -23,7 +23,6 @@ from callinsight.store.schema import (
     ContentAssetRow,
     DecisionRow,
     FindingRow,
-    JobRow,
     MatchRow,
 )
 
@@ -31,81 +30,57 @@ from callinsight.store.schema import (
 CONTENT_CHANNELS = ("content", "podcast", "social", "community", "event", "review_site")
 
 
-def store_version(store: Store) -> tuple:
-    """Changes whenever anything the dashboard shows was written (one round trip)."""
+def store_version(store: Store) -> tuple[tuple[str, str], ...]:
+    """Changes whenever anything the dashboard shows was written (one round trip).
+
+    Named parts, so a reader that depends on part of the store (the library) keys on those."""
     probes = {
-        "findings": func.max(FindingRow.id),
-        "finding_count": func.count(FindingRow.id),
-        "placed": func.max(FindingRow.cluster_score),
-        "calls": func.max(CallRow.updated_at),
-        "call_count": func.count(CallRow.id),
-        "analyses": func.count(AnalysisRow.call_id),
-        "clusters": func.max(ClusterRow.updated_at),
-        "cluster_count": func.count(ClusterRow.id),
-        "assets": func.max(ContentAssetRow.updated_at),
-        "asset_count": func.count(ContentAssetRow.id),
-        "matches": func.max(MatchRow.id),
-        "decisions": func.max(DecisionRow.id),
-        "sends": func.max(AssetSendRow.id),
+        "findings": select(func.max(FindingRow.id)),
+        "finding_count": select(func.count(FindingRow.id)),
+        "placed": select(func.max(FindingRow.cluster_score)),
+        "dismissed": select(func.count()).where(FindingRow.dismissed.is_(True)),
+        "unclustered": select(func.count()).where(FindingRow.cluster_id.is_(None)),
+        "calls": select(func.max(CallRow.updated_at)),
+        "call_count": select(func.count(CallRow.id)),
+        "analyses": select(func.count(AnalysisRow.call_id)),
+        "clusters": select(func.max(ClusterRow.updated_at)),
+        "cluster_count": select(func.count(ClusterRow.id)),
+        "assets": select(func.max(ContentAssetRow.updated_at)),
+        "asset_count": select(func.count(ContentAssetRow.id)),
+        "matches": select(func.max(MatchRow.id)),
+        "decided": select(func.count()).where(MatchRow.decision.is_not(None)),
+        "decisions": select(func.max(DecisionRow.id)),
+        "sends": select(func.max(AssetSendRow.id)),
     }
-    parts = [select(expr).scalar_subquery().label(name) for name, expr in probes.items()]
+    parts = [q.scalar_subquery().label(name) for name, q in probes.items()]
     with store.session() as s:
         row = s.execute(select(*parts)).one()
-        dismissed = s.scalar(select(func.count()).where(FindingRow.dismissed.is_(True)))
-        unclustered = s.scalar(select(func.count()).where(FindingRow.cluster_id.is_(None)))
-        decided = s.scalar(select(func.count()).where(MatchRow.decision.is_not(None)))
-    return (*(str(v) for v in row), dismissed, unclustered, decided)
+    return tuple((name, str(value)) for name, value in zip(probes, row, strict=True))
 
 
-def assets_version(version: tuple) -> tuple:
+def assets_version(version: tuple[tuple[str, str], ...]) -> tuple:
     """The part of a store version that changes with the content library."""
-    return version[8:10]
+    return tuple(part for part in version if part[0] in ("assets", "asset_count"))
 
 
-def jobs_version(store: Store) -> tuple:
+def _frame(store: Store, query) -> pd.DataFrame:
+    """A query's rows as a frame, its columns named by the query's labels."""
     with store.session() as s:
-        return tuple(s.execute(select(func.max(JobRow.updated_at), func.count(JobRow.id))).one())
-
-
-CALL_COLUMNS = (
-    "call_id",
-    "title",
-    "source_file",
-    "source_kind",
-    "date",
-    "duration_s",
-    "rep",
-    "account",
-    "deal_id",
-    "stage",
-    "outcome",
-    "industry",
-    "status",
-    "error",
-    "audio_path",
-)
+        result = s.execute(query)
+        return pd.DataFrame(result.all(), columns=list(result.keys()))
 
 
 def calls_frame(store: Store) -> pd.DataFrame:
-    q = select(
-        CallRow.id,
-        CallRow.title,
-        CallRow.source_file,
-        CallRow.source_kind,
-        CallRow.date,
-        CallRow.duration_s,
-        CallRow.rep,
-        CallRow.account,
-        CallRow.deal_id,
-        CallRow.stage,
-        CallRow.outcome,
-        CallRow.industry,
-        CallRow.status,
-        CallRow.error,
-        CallRow.audio_path,
-    )
+    c = CallRow
+    df = _frame(
+        store,
+        select(
+            c.id.label("call_id"), c.title, c.source_file, c.source_kind, c.date, c.duration_s,
+            c.rep, c.account, c.deal_id, c.stage, c.outcome, c.industry, c.status, c.error,
+            c.audio_path,
+        ),
+    )  # fmt: skip
     with store.session() as s:
-        df = pd.DataFrame(s.execute(q).all(), columns=list(CALL_COLUMNS))
         analysed = set(s.scalars(select(AnalysisRow.call_id)))
     df["date"] = pd.to_datetime(df["date"])
     df["analysed"] = df["call_id"].isin(analysed)
@@ -113,147 +88,55 @@ def calls_frame(store: Store) -> pd.DataFrame:
     return df
 
 
-FINDING_COLUMNS = (
-    "finding_id",
-    "call_id",
-    "utterance_index",
-    "kind",
-    "category",
-    "channel",
-    "entity",
-    "speaker",
-    "role",
-    "start_s",
-    "end_s",
-    "quote",
-    "char_start",
-    "char_end",
-    "confidence",
-    "method",
-    "cluster_id",
-    "cluster_score",
-    "detail",
-)
+# The call's facts every finding carries, for filtering and for citing the call.
+CALL_FACTS = ["call_id", "name", "source_file", "date", "rep", "account", "deal_id", "stage",
+              "outcome", "industry", "audio_path"]  # fmt: skip
 
 
 def findings_frame(store: Store, calls: pd.DataFrame) -> pd.DataFrame:
     """Every undismissed finding with its call's CRM facts (for filtering and tracing)."""
-    q = select(
-        FindingRow.id,
-        FindingRow.call_id,
-        FindingRow.utterance_index,
-        FindingRow.kind,
-        FindingRow.category,
-        FindingRow.channel,
-        FindingRow.entity,
-        FindingRow.speaker,
-        FindingRow.role,
-        FindingRow.start_s,
-        FindingRow.end_s,
-        FindingRow.quote,
-        FindingRow.char_start,
-        FindingRow.char_end,
-        FindingRow.confidence,
-        FindingRow.method,
-        FindingRow.cluster_id,
-        FindingRow.cluster_score,
-        FindingRow.detail,
-    ).where(FindingRow.dismissed.is_(False))
-    with store.session() as s:
-        df = pd.DataFrame(s.execute(q).all(), columns=list(FINDING_COLUMNS))
+    f = FindingRow
+    df = _frame(
+        store,
+        select(
+            f.id.label("finding_id"), f.call_id, f.utterance_index, f.kind, f.category, f.channel,
+            f.entity, f.speaker, f.role, f.start_s, f.end_s, f.quote, f.char_start, f.char_end,
+            f.confidence, f.method, f.cluster_id, f.cluster_score, f.detail,
+        ).where(f.dismissed.is_(False)),
+    )  # fmt: skip
     df["cluster_id"] = df["cluster_id"].astype("Int64")
-    facts = calls[
-        [
-            "call_id",
-            "name",
-            "source_file",
-            "date",
-            "rep",
-            "account",
-            "deal_id",
-            "stage",
-            "outcome",
-            "industry",
-            "audio_path",
-        ]
-    ]
-    return df.merge(facts, on="call_id", how="left")
+    return df.merge(calls[CALL_FACTS], on="call_id", how="left")
 
 
 def clusters_frame(store: Store) -> pd.DataFrame:
-    q = select(
-        ClusterRow.id,
-        ClusterRow.kind,
-        ClusterRow.label,
-        ClusterRow.user_label,
-        ClusterRow.keywords,
-        ClusterRow.coverage,
-        ClusterRow.coverage_score,
-    )
-    with store.session() as s:
-        df = pd.DataFrame(
-            s.execute(q).all(),
-            columns=[
-                "cluster_id",
-                "kind",
-                "auto_label",
-                "user_label",
-                "keywords",
-                "coverage",
-                "coverage_score",
-            ],
-        )
+    c = ClusterRow
+    df = _frame(
+        store,
+        select(
+            c.id.label("cluster_id"), c.kind, c.label.label("auto_label"), c.user_label,
+            c.keywords, c.coverage, c.coverage_score,
+        ),
+    )  # fmt: skip
     df["label"] = df["user_label"].fillna(df["auto_label"])
     return df
 
 
 def assets_frame(store: Store) -> pd.DataFrame:
-    q = select(
-        ContentAssetRow.id,
-        ContentAssetRow.title,
-        ContentAssetRow.url,
-        ContentAssetRow.type,
-        ContentAssetRow.tags,
-        ContentAssetRow.suggested_tags,
-        ContentAssetRow.persona,
-        ContentAssetRow.stage,
-        ContentAssetRow.owner,
-        ContentAssetRow.published,
-        ContentAssetRow.summary,
-    ).order_by(ContentAssetRow.id)
-    with store.session() as s:
-        return pd.DataFrame(
-            s.execute(q).all(),
-            columns=[
-                "asset_id",
-                "title",
-                "url",
-                "type",
-                "tags",
-                "suggested_tags",
-                "persona",
-                "stage",
-                "owner",
-                "published",
-                "summary",
-            ],
-        )
+    a = ContentAssetRow
+    return _frame(
+        store,
+        select(
+            a.id.label("asset_id"), a.title, a.url, a.type, a.tags, a.suggested_tags, a.persona,
+            a.stage, a.owner, a.published, a.summary,
+        ).order_by(a.id),
+    )  # fmt: skip
 
 
 def matches_frame(store: Store) -> pd.DataFrame:
-    q = select(
-        MatchRow.cluster_id,
-        MatchRow.asset_id,
-        MatchRow.score,
-        MatchRow.passage,
-        MatchRow.decision,
-        MatchRow.suggested,
+    m = MatchRow
+    return _frame(
+        store, select(m.cluster_id, m.asset_id, m.score, m.passage, m.decision, m.suggested)
     )
-    with store.session() as s:
-        return pd.DataFrame(
-            s.execute(q).all(),
-            columns=["cluster_id", "asset_id", "score", "passage", "decision", "suggested"],
-        )
 
 
 @dataclass(frozen=True)
@@ -335,6 +218,18 @@ def cluster_table(findings: pd.DataFrame, clusters: pd.DataFrame, kind: str) -> 
     return table.sort_values(["findings", "cluster_id"], ascending=[False, True]).reset_index(
         drop=True
     )
+
+
+def matching(df: pd.DataFrame, needle: str, columns: list[str]) -> pd.DataFrame:
+    """Rows where any of ``columns`` (text, or lists of words) contains ``needle``, any case."""
+    needle = needle.strip().lower()
+    if not needle:
+        return df
+    hay = pd.Series("", index=df.index)
+    for column in columns:
+        values = df[column].map(lambda v: " ".join(v) if isinstance(v, list) else v)
+        hay = hay + " " + values.fillna("").astype(str)
+    return df[hay.str.lower().str.contains(needle, regex=False)]
 
 
 def attribution_share(findings: pd.DataFrame, calls: pd.DataFrame) -> tuple[int, int]:

@@ -62,7 +62,6 @@ def serve(
     port: int = 8501,
     address: str = "127.0.0.1",
     announce: Callable[[str], None] = print,
-    worker: bool = True,
 ) -> int:
     """Run until interrupted (Ctrl-C or SIGTERM); returns the app's exit status."""
     env = dict(os.environ)
@@ -70,7 +69,7 @@ def serve(
     if settings.database_url:
         env["CALLINSIGHT_DATABASE_URL"] = settings.database_url
     process = subprocess.Popen(streamlit_command(port, address), env=env, cwd=CHECKOUT)
-    jobs = Worker(settings) if worker else None
+    jobs = Worker(settings)
     stopping = False
 
     def stop(_signum, _frame) -> None:
@@ -81,8 +80,7 @@ def serve(
     try:
         url = f"http://{address}:{port}"
         wait_healthy(url, process)
-        if jobs is not None:
-            jobs.start_thread()
+        jobs.start_thread()
         announce(url)
         while not stopping and process.poll() is None:
             time.sleep(0.5)
@@ -90,8 +88,7 @@ def serve(
         pass
     finally:
         signal.signal(signal.SIGTERM, previous)
-        if jobs is not None:
-            jobs.stop()
+        jobs.stop()
         if process.poll() is None:
             process.terminate()
             try:
