@@ -12,13 +12,20 @@
    event) nearest to the channel's term, else a capitalised name beside it.
 Answers volunteered unasked ("a friend at Acme swore by you, that's why I booked") are found by
 statement cues together with a channel term in the same sentence.
+5. Disambiguation, where one sentence names a channel and the medium it came through: an ad
+   (on LinkedIn, YouTube, in a newsletter, at the top of Google) is paid_ads, an ad on a podcast
+   is the podcast; a rep's message on LinkedIn is outbound; a webinar or panel where a checklist
+   was handed out is the event; a supplier, reseller or integrator "recommending" is partner,
+   and an organisation alone is no person's referral. A negated term ("the first result that
+   wasn't an ad") names nothing, and a vague answer ("couldn't tell you, possibly an event")
+   is only `other`: hedged guesses after it credit no channel.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -49,6 +56,35 @@ _GENERIC = {
     "linkedin", "google", "you", "your", "we", "i", "us", "they", "our", "today",
     "monday", "tuesday", "wednesday", "thursday", "friday", "last year", "this year",
 }  # fmt: skip
+# Referral terms that name who recommended (a person); the rest ("mentioned you", "suggested we")
+# only say that someone did, and an organisation or a medium can do that too.
+_REFERRER_NOUNS = (
+    "colleague", "coworker", "co-worker", "friend", "peer", "boss", "investor", "board member",
+    "advisor", "adviser", "mentor", "someone i know", "a contact", "my network", "counterpart",
+    "client", "customer", "over at", "she ", "he ",
+)  # fmt: skip
+_ROLES = (
+    "director", "manager", "ceo", "cfo", "coo", "cto", "vp", "head of", "president", "owner",
+    "founder", "chair", "lp", "lps", "franchisee", "neighbor", "neighbour", "brother", "sister",
+    "cousin", "wife", "husband", "partner at", "principal", "superintendent", "super",
+)  # fmt: skip
+_PERSON_WORDS = re.compile(
+    r"\b(?:" + "|".join(re.escape(w.strip()) for w in (*_REFERRER_NOUNS, *_ROLES)) + r")s?\b", re.I
+)
+# Words before a term that deny it: "wasn't an ad", "didn't google it".
+_NEGATION = {"not", "n't", "never", "no", "without", "nt"}
+# Guesses: "possibly from an event", "might have been an article".
+_HEDGE = re.compile(
+    r"\b(possibly|perhaps|maybe|probably|might(?: have|'ve) been|may have been|"
+    r"could(?: have|'ve) been|i guess|or something|who knows)\b",
+    re.I,
+)
+# "our Henry Schein rep", "the Xerox account manager": a supplier's representative is partner.
+_SUPPLIER_REP = re.compile(
+    r"\b(?:[Oo]ur|[Tt]he|[Mm]y)\s+((?:[A-Z][\w&.'-]*\s+){1,3})(?:sales\s+)?"
+    r"(?:rep|reps|representative|account manager|account rep|account executive|territory manager)\b"
+)
+_SUBREDDIT = re.compile(r"\br/\w+")
 _TITLE_RUN = re.compile(r"(?:[A-Z][\w'&.-]*(?:\s+(?:of|the|and|&|for)\s+|\s+)?){1,5}")
 
 
@@ -78,9 +114,55 @@ def _longest(spans: list) -> list:
 
 
 def _qualified(span, excluded: list) -> bool:
-    """The term opens a not_channels phrase: "Google" of "Google Sheets" is no search (the
-    "ads" of "Google Ads" stays paid_ads: it does not open the phrase)."""
-    return any(x.start == span.start and span.end <= x.end for x in excluded)
+    """The term lies inside a not_channels phrase: "Google" of "Google Sheets" is no search,
+    the "agency" of "travel agency" no partner. A channel term that is the whole phrase
+    ("Google Ads", a paid_ads name) stays."""
+    return any(
+        x.start <= span.start
+        and span.end <= x.end
+        and not (x.start == span.start and x.end == span.end)
+        for x in excluded
+    )
+
+
+def _name_run(span) -> tuple[int, int] | None:
+    """The run of capitalised words a capitalised term stands in ("Agency Ops Collective")."""
+    doc = span.doc
+    if not all(t.text[:1].isupper() for t in span):
+        return None
+    start, end = span.start, span.end
+    while start > 0 and doc[start - 1].text[:1].isupper():
+        start -= 1
+    while end < len(doc) and doc[end].text[:1].isupper():
+        end += 1
+    return (start, end) if end - start > len(span) else None
+
+
+def _head_of_name(spans: list) -> list:
+    """In a name holding two channels' terms, the last word says what it is: "Agency Ops
+    Collective" is a community, not an agency."""
+    runs = {id(sp): _name_run(sp) for sp in spans}
+    return [
+        sp
+        for sp in spans
+        if runs[id(sp)] is None
+        or not any(
+            o is not sp and o.label_ != sp.label_ and runs[id(o)] == runs[id(sp)] and o.end > sp.end
+            for o in spans
+        )
+    ]
+
+
+def _workplace(span) -> bool:
+    """ "My friend at the Ohio Pharmacists Association": the term is part of the name of where
+    a referrer works (capitalised, after "at" or "from"), not a community they found you in."""
+    doc = span.doc
+    if not all(t.text[:1].isupper() for t in span):
+        return False
+    i = span.start - 1
+    while i >= 0 and (doc[i].text[:1].isupper() or doc[i].lower_ in ("the", "of", "&", "and")):
+        i -= 1
+    return i >= 0 and i < span.start - 1 and doc[i].lower_ in ("at", "from")
 
 
 def _strip_function_words(run: str) -> str:
@@ -104,26 +186,90 @@ def _acronym(span) -> bool:
     return text.isupper() and span.label_ != "social"
 
 
-def _crowd_not_referral(mentions: list) -> list:
-    """ "People in the forum mentioned you" credits the community, not a referral: a referral
-    with no named person beside a community, social or review-site mention is dropped."""
-    crowd = {"community", "social", "review_site"}
-    if not any(m.channel in crowd for m in mentions):
-        return mentions
-    return [m for m in mentions if not (m.channel == "referral" and not m.entity)]
+def _negated(span) -> bool:
+    """ "The first result that wasn't an ad", "I didn't google it": the term names nothing."""
+    doc = span.doc
+    for tok in doc[max(0, span.start - 2) : span.start]:
+        if tok.norm_ in _NEGATION or tok.lower_ in _NEGATION:
+            return True
+    return False
 
 
-def _paid_social(mentions: list) -> list:
-    """A sponsored post on LinkedIn is paid_ads with LinkedIn as its entity, not social."""
-    paid = next((m for m in mentions if m.channel == "paid_ads"), None)
-    social = next((m for m in mentions if m.channel == "social"), None)
-    if not paid or not social:
+def _merge_into(mentions: list, keep: str, absorbed: set[str]) -> list:
+    """Drop the `absorbed` channels where `keep` is present, handing their entity to it."""
+    kept = next((m for m in mentions if m.channel == keep), None)
+    if kept is None or not any(m.channel in absorbed for m in mentions):
         return mentions
-    rest = [m for m in mentions if m is not social and m is not paid]
+    entity = kept.entity or next(
+        (m.entity for m in mentions if m.channel in absorbed and m.entity), ""
+    )
     return [
-        *rest,
-        ChannelMention("paid_ads", paid.entity or social.entity, paid.start, paid.end, paid.method),
+        replace(m, entity=entity) if m is kept else m for m in mentions if m.channel not in absorbed
     ]
+
+
+def _disambiguate(mentions: list, text: str = "") -> list:
+    """One channel per source, where a sentence names both a source and the medium it came
+    through (see the module docstring, point 5)."""
+    channels = {m.channel for m in mentions}
+    if len(channels) < 2:
+        return mentions
+    # An ad heard on a podcast is the podcast (a host read or a sponsorship).
+    mentions = _merge_into(mentions, "podcast", {"paid_ads"})
+    # A sponsored post on LinkedIn, an ad in a newsletter or on top of Google is paid_ads.
+    mentions = _merge_into(mentions, "paid_ads", {"social", "content", "community", "search"})
+    # A rep's message on LinkedIn is outbound, not social.
+    if any(m.channel == "outbound" for m in mentions):
+        mentions = [m for m in mentions if m.channel != "social"]
+    # The webinar or panel is the event; the checklist handed out there is not another source.
+    if any(m.channel == "event" for m in mentions):
+        mentions = [m for m in mentions if m.channel != "content"]
+    # A term inside another source's name ("Manufacturing Happy Hour", the podcast; "Agency
+    # Ops Collective", the community) is that source.
+    mentions = [
+        m
+        for m in mentions
+        if not (
+            m.cue
+            and any(
+                o is not m and o.entity and all(t in o.entity.lower() for t in m.cue.split("|"))
+                for o in mentions
+            )
+        )
+    ]
+    # Searching on Reddit or LinkedIn is the social platform, not a web search.
+    if any(m.channel == "social" for m in mentions):
+        mentions = [m for m in mentions if m.channel != "search"]
+    return _referral_or_organisation(mentions, text)
+
+
+def _referral_or_organisation(mentions: list, text: str = "") -> list:
+    """ "People in the forum mentioned you", "Claude recommended you", "our reseller suggested
+    you" credit the forum, the assistant, the reseller: beside another source, a referral that
+    names no person (a verb only, or the other source's organisation) is dropped; with no
+    other source, an organisation recommending is a partner."""
+    ref = next((m for m in mentions if m.channel == "referral"), None)
+    if ref is None:
+        return mentions
+    noun = bool(_PERSON_WORDS.search(text or ref.cue))
+    others = [m for m in mentions if m.channel not in ("referral", "other")]
+    if not others:
+        if ref.label == "ORG" and not noun:
+            return [replace(m, channel="partner") if m is ref else m for m in mentions]
+        return mentions
+    if ref.entity and any(_same_name(ref.entity, m.entity) for m in others):
+        return [m for m in mentions if m is not ref]  # "our MSP, TechBridge, recommended you"
+    if ref.label == "PERSON":
+        return mentions
+    crowd = any(m.channel in ("community", "social", "review_site") for m in others)
+    if noun and (ref.entity or not crowd):
+        return mentions  # "my old boss swears by you, and I saw your booth"
+    return [m for m in mentions if m is not ref]
+
+
+def _same_name(a: str, b: str) -> bool:
+    a, b = a.lower(), b.lower()
+    return bool(a and b) and (a in b or b in a)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +279,8 @@ class ChannelMention:
     start: int  # character span of the evidence inside the sentence
     end: int
     method: str  # rule | similarity
+    cue: str = ""  # the lexicon terms that named the channel, lower case, joined by "|"
+    label: str = ""  # where the entity came from: an NER label, or KNOWN for a listed name
 
 
 class ChannelReader:
@@ -172,21 +320,39 @@ class ChannelReader:
     def _entity_for(
         self, channel: str, text: str, start: int, end: int, ents: list[tuple[int, int, str, str]]
     ) -> str:
+        return self._entity_and_label(channel, text, start, end, ents)[0]
+
+    def _entity_and_label(
+        self, channel: str, text: str, start: int, end: int, ents: list[tuple[int, int, str, str]]
+    ) -> tuple[str, str]:
+        """The named source nearest the term, and its NER label ('' for a capitalised run)."""
+        if channel in ("social", "community"):
+            sub = _SUBREDDIT.search(text)
+            if sub:
+                return sub.group(), "SUBREDDIT"
         order = _ENTITY_ORDER.get(channel, _PERSON_FIRST)
-        best: tuple[int, float, str] | None = None
+        best: tuple[int, float, str, str] | None = None
         for s, e, label, name in ents:
             if label not in order:
                 continue
             distance = 0 if s < end and e > start else min(abs(s - end), abs(start - e))
             if distance > 60:
                 continue
-            rank = (order.index(label), distance / 60, name)
+            rank = (order.index(label), distance / 60, name, label)
             if best is None or rank[:2] < best[:2]:
                 best = rank
         if best:
-            return _clean_entity(best[2])
-        # A capitalised name right before the term ("the On-Call Diaries podcast").
-        if channel in ("podcast", "content", "event", "community", "partner"):
+            return _clean_entity(best[2]), best[3]
+        # A capitalised name right before the term ("the On-Call Diaries podcast"), or right
+        # after it ("at my last firm, Bowen Castle").
+        if channel in (
+            "podcast",
+            "content",
+            "event",
+            "community",
+            "partner",
+            "existing_relationship",
+        ):
             before = text[max(0, start - 60) : start].rstrip()
             runs = list(_TITLE_RUN.finditer(before))
             after = _LEADING_RUN.match(text[end:])
@@ -195,8 +361,19 @@ class ChannelReader:
             ) + ([after.group(1)] if after else []):
                 name = _strip_function_words(run)
                 if name.lower() not in _GENERIC and len(name) > 2:
-                    return _clean_entity(name)
-        return ""
+                    return _clean_entity(name), ""
+        return "", ""
+
+    def _supplier_reps(self, text: str) -> list[ChannelMention]:
+        """ "Our Henry Schein rep brought it up": a supplier's representative is a partner."""
+        found = []
+        for m in _SUPPLIER_REP.finditer(text):
+            name = _strip_function_words(m.group(1))
+            if name and name.lower() not in _GENERIC:
+                found.append(
+                    ChannelMention("partner", name, m.start(), m.end(), "rule", "rep", "ORG")
+                )
+        return found[:1]
 
     def read(self, texts: Sequence[str], docs: Sequence[Doc]) -> list[list[ChannelMention]]:
         """The channel mentions of each sentence (empty when it names none)."""
@@ -209,12 +386,24 @@ class ChannelReader:
             spans = [
                 sp
                 for sp in _longest([x for x in lexicon if x.label_ != NOT_A_CHANNEL])
-                if self._written_as_named(sp) and not _qualified(sp, excluded)
+                if self._written_as_named(sp)
+                and not _qualified(sp, excluded)
+                and (sp.label_ == "other" or not _negated(sp))
             ]
-            fuzzy = self._fuzzy(text)
+            spans = _head_of_name(spans)
+            if any(sp.label_ == "referral" for sp in spans):
+                spans = [sp for sp in spans if not (sp.label_ == "community" and _workplace(sp))]
+            fuzzy = [
+                (channel, name)
+                for gram, channel, name in self._fuzzy_hits(text)
+                if not _another_word(gram, name)
+            ]
+            reps = self._supplier_reps(text)
             # NER runs wherever the lexicon or fuzzy matching saw a candidate, even one the
             # filters above set aside: "G2" is read as a name there.
-            ents = self._ner_entities(text) if lexicon or fuzzy else []
+            ents = self._ner_entities(text) if lexicon or fuzzy or reps else []
+            # A name inside another channel's longer term ("a Facebook group") is that term.
+            covered = [sp for sp in spans if len(sp) > 1]
             named: dict[str, str] = {}
             for span in spans:
                 known = self._canonical.get(span.text.lower())
@@ -224,10 +413,23 @@ class ChannelReader:
                 known = self._canonical.get(name.lower())
                 # Inside a not_channels phrase ("Google Sheets") a known name is no channel.
                 inside = any(x.start_char < e and s < x.end_char for x in excluded)
-                if known and not inside:
+                within = (
+                    any(
+                        x.start_char <= s and e <= x.end_char and x.label_ != known[0]
+                        for x in covered
+                    )
+                    if known
+                    else False
+                )
+                if known and not inside and not within:
                     named.setdefault(known[0], known[1])
             for channel, name in fuzzy:
                 named.setdefault(channel, name)
+            cues: dict[str, str] = {}
+            for span in spans:
+                cues[span.label_] = "|".join(
+                    filter(None, (cues.get(span.label_), span.text.lower()))
+                )
             seen = set()
             for span in spans:
                 ch = span.label_
@@ -235,17 +437,37 @@ class ChannelReader:
                     continue
                 seen.add(ch)
                 s, e = span.start_char, span.end_char
-                entity = named.get(ch) or self._entity_for(ch, text, s, e, ents)
-                mentions.append(ChannelMention(ch, entity, s, e, "rule"))
+                if ch == "existing_relationship":  # "used it at my last firm, Bowen Castle"
+                    e = max(x.end_char for x in spans if x.label_ == ch)
+                if ch in named:
+                    entity, label = named[ch], "KNOWN"
+                else:
+                    near = ents
+                    if ch == "referral" and not _PERSON_WORDS.search(span.text):
+                        # "raving about Grantmoor": the name after the verb is the seller
+                        near = [x for x in ents if not (0 <= x[0] - e <= 2)]
+                    entity, label = self._entity_and_label(ch, text, s, e, near)
+                mentions.append(ChannelMention(ch, entity, s, e, "rule", cues[ch], label))
             for ch, name in named.items():
                 if ch not in seen:
                     seen.add(ch)
                     at = text.lower().find(name.lower())
-                    mentions.append(ChannelMention(ch, name, max(at, 0), max(at, 0), "rule"))
-            mentions = _crowd_not_referral(_paid_social(mentions))
+                    mentions.append(
+                        ChannelMention(ch, name, max(at, 0), max(at, 0), "rule", "", "KNOWN")
+                    )
+            for rep in reps:
+                mentions = [m for m in mentions if m.channel != "existing_relationship"]
+                if "partner" not in seen:
+                    seen.add("partner")
+                    mentions.append(rep)
+            mentions = _disambiguate(mentions, text)
             if not mentions:
                 unexplained.append(i)
             out.append(mentions)
+        _hedged_after_vague(texts, out)
+        _follow_on_sentences(texts, out)
+        if unexplained and len(self._examples):
+            unexplained = [i for i in unexplained if not _vague_before(out, i)]
         if unexplained and len(self._examples):
             vectors = self.embedder.encode([texts[i] for i in unexplained])
             sims = vectors @ self._examples.T
@@ -262,9 +484,11 @@ class ChannelReader:
         """A well-known name that is also a common word ("Threads", "X") counts only when
         written as a name; a short all-caps word ("AD" for Active Directory) is no "ad"."""
         text = span.text
+        known = self._canonical.get(text.lower())
+        if known is not None and text == known[1] and known[0] == span.label_:
+            return True  # "G2", written as the channel writes it
         if text.lower() in self._terms.get(span.label_, ()):
             return not _acronym(span)
-        known = self._canonical.get(text.lower())
         if known is None:
             return True
         if text == known[1]:
@@ -273,6 +497,12 @@ class ChannelReader:
 
     def _fuzzy(self, text: str) -> list[tuple[str, str]]:
         """Well-known names spelt a little differently (speech recognition, typos)."""
+        return [(channel, name) for _gram, channel, name in self._fuzzy_hits(text)]
+
+    def _fuzzy_hits(self, text: str) -> list[tuple[str, str, str]]:
+        """(the words as said, channel, name) for each well-known name spelt a little
+        differently. A phrase holding a name spelt right ("instagram and") is no misspelling
+        of a longer name ("Instagram Ads")."""
         if not self._names:
             return []
         words = re.findall(r"[\w'.-]+", text.lower())
@@ -285,10 +515,73 @@ class ChannelReader:
         for gram in grams:
             if len(gram) < 5 or gram in self._canonical:
                 continue
+            if " " in gram and any(w in self._canonical for w in gram.split()):
+                continue
             hit = process.extractOne(gram, self._names, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
             if hit:
-                found.append(self._canonical[hit[0]])
+                found.append((gram, *self._canonical[hit[0]]))
         return found
+
+
+def _another_word(gram: str, name: str) -> bool:
+    """ "thread" is a word of its own, not "Threads" misspelt: the two differ only by a plural."""
+    return gram.rstrip("s") == name.lower().rstrip("s")
+
+
+# "Your ad. The one on the back of the trade magazine." / "You messaged me. On LinkedIn."
+_ELABORATION = re.compile(
+    r"^\W*(?:the one|that one|on|in|via|through|like|it was on|it was in)\b", re.I
+)
+_MEDIA = {"social", "content", "community", "search"}
+
+
+def _follow_on_sentences(texts: Sequence[str], out: list[list[ChannelMention]]) -> None:
+    """Sentences that only go on about the source named just before: a medium elaborating an
+    ad or a rep's message ("On LinkedIn.") is that ad or message, and "it mentioned you" after
+    "Honestly, Claude." is no referral of its own."""
+    for i in range(1, len(out)):
+        before = {m.channel for m in out[i - 1]}
+        row = out[i]
+        if not row or not before:
+            continue
+        if (
+            before & {"paid_ads", "outbound"}
+            and {m.channel for m in row} <= _MEDIA
+            and (_ELABORATION.match(texts[i]) or len(texts[i].split()) <= 4)
+        ):
+            out[i] = []
+            continue
+        if before - {"referral", "other"}:
+            out[i] = [
+                m
+                for m in row
+                if not (
+                    m.channel == "referral"
+                    and m.label != "PERSON"
+                    and not _PERSON_WORDS.search(texts[i])
+                )
+            ]
+
+
+def _vague_before(out: list[list[ChannelMention]], i: int) -> bool:
+    return any(m.channel == "other" for row in out[:i] for m in row)
+
+
+def _hedged_after_vague(texts: Sequence[str], out: list[list[ChannelMention]]) -> None:
+    """ "I couldn't tell you. Possibly from an event, possibly from the ether." is `other` only:
+    a sentence that says the source is unknown keeps only `other`, and so does a guess
+    (possibly, might have been) after it; a sentence naming a source plainly keeps that
+    source ("I forgot to say, my friend Nadia told me")."""
+    vague = False
+    for i, row in enumerate(out):
+        has_other = any(m.channel == "other" for m in row)
+        real = [m for m in row if m.channel != "other"]
+        hedged = bool(_HEDGE.search(texts[i]))
+        if has_other and real:
+            out[i] = [m for m in row if m.channel == "other"] if hedged else real
+        elif vague and real and hedged:
+            out[i] = []
+        vague = vague or has_other
 
 
 def _clean_entity(name: str) -> str:

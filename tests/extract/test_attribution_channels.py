@@ -1,0 +1,178 @@
+"""Channels read from attribution answers: the phrasings buyers use, and the sources a sentence
+names only in passing. Sentences written for these tests, read with the real models."""
+
+from __future__ import annotations
+
+import pytest
+
+from callinsight import load_settings
+from callinsight.extract.attribution import ChannelReader
+from callinsight.extract.language import entity_pipeline
+from callinsight.extract.rules import cue_pipeline
+from callinsight.extract.sentences import split_sentences
+from callinsight.extract.taxonomy import load_taxonomy
+from callinsight.records import Utterance
+
+
+@pytest.fixture(scope="module")
+def read(embedder):
+    """Channel -> entity for an answer (one or more sentences, read together)."""
+    settings = load_settings()
+    taxonomy = load_taxonomy(settings.taxonomy_dir)
+    nlp = cue_pipeline(taxonomy)
+    reader = ChannelReader(taxonomy, embedder, entity_pipeline(settings.spacy_model))
+
+    def _read(answer: str) -> dict[str, str]:
+        texts = [s.text for s in split_sentences(Utterance(0, "P", answer, role="prospect"))]
+        rows = reader.read(texts, [nlp(t) for t in texts])
+        found: dict[str, str] = {}
+        for row in rows:
+            for m in row:
+                found.setdefault(m.channel, m.entity)
+        return found
+
+    return _read
+
+
+@pytest.mark.parametrize(
+    ("answer", "channel"),
+    [
+        # professional Slack and Discord workspaces, study clubs, peer groups
+        ("Somebody posted a comparison in the Northbay Ops Slack last month.", "community"),
+        ("There's a Slack for enrollment managers and your name comes up weekly.", "community"),
+        ("Our regional study club spent half a meeting on it.", "community"),
+        (
+            "A peer group of clinic owners I belong to swapped notes on tools like yours.",
+            "community",
+        ),
+        # ads of any kind
+        ("Honestly it was one of those YouTube ads before a video.", "paid_ads"),
+        ("I saw an ad, I think, on my phone.", "paid_ads"),
+        ("A sponsored post on Instagram, of all places.", "paid_ads"),
+        # the seller reached out first
+        ("Your rep called me cold and it happened to be a bad week with our old tool.", "outbound"),
+        ("You messaged me on LinkedIn out of nowhere.", "outbound"),
+        ("Your SDR emailed me about our hiring plans.", "outbound"),
+        # the prospect's former employer
+        ("We used it at my last firm for three years.", "existing_relationship"),
+        (
+            "I ran it at my previous organization, so I knew what it could do.",
+            "existing_relationship",
+        ),
+        # intermediaries
+        ("The implementation firm doing our ERP suggested we look at you.", "partner"),
+        ("Our wholesaler's rep brought you up during the quarterly review.", "partner"),
+        ("You're listed in the integrations directory of our billing system.", "partner"),
+        ("Our distributor's account manager recommended you.", "partner"),
+        # a named person pushing for it
+        ("Tomás Reyes on our board would not stop talking about you.", "referral"),
+        # a founder on a show
+        ("I heard your CEO on Warehouse Talk Weekly.", "podcast"),
+        # review and listing sites
+        ("You were rated well in the category on Capterra.", "review_site"),
+        ("I saw you on a list of the best scheduling tools.", "review_site"),
+        # events, not content
+        ("Your COO was on a panel at the regional logistics summit.", "event"),
+    ],
+)
+def test_buyer_phrasings_name_the_channel(read, answer, channel):
+    assert channel in read(answer)
+
+
+@pytest.mark.parametrize(
+    ("answer", "wrong"),
+    [
+        ("Honestly it was one of those YouTube ads before a video.", "social"),
+        ("You messaged me on LinkedIn out of nowhere.", "social"),
+        ("Our wholesaler's rep brought you up during the quarterly review.", "referral"),
+        ("I just googled it.", "paid_ads"),
+        ("Your COO was on a panel at the summit, and I grabbed the checklist after.", "content"),
+        (
+            "I googled scheduling software and you were the first result that wasn't an ad.",
+            "paid_ads",
+        ),
+        ("I heard your ad on a trucking podcast.", "paid_ads"),
+        ("There was a long thread in a forum for practice managers.", "social"),
+        ("My friend called me and said I had to look at you.", "outbound"),
+    ],
+)
+def test_a_medium_or_a_passing_word_is_no_channel_of_its_own(read, answer, wrong):
+    assert wrong not in read(answer)
+
+
+def test_googled_is_search_only(read):
+    assert set(read("I googled it, to be honest.")) == {"search"}
+
+
+def test_former_employer_is_the_entity(read):
+    found = read("I used it at my previous company, Lantern Freight, for about two years.")
+    assert found.get("existing_relationship") == "Lantern Freight"
+    assert "partner" not in found
+
+
+def test_a_supplier_rep_is_a_partner_with_the_supplier_named(read):
+    found = read("Our Brightwater Dental rep mentioned you at the last equipment review.")
+    assert found.get("partner") == "Brightwater Dental"
+    assert "referral" not in found
+
+
+def test_an_organisation_recommending_is_a_partner_not_a_referral(read):
+    found = read("Our MSP, Copperline IT, resells you and put you in our quarterly deck.")
+    assert "partner" in found and "referral" not in found
+
+
+def test_an_assistant_or_a_crowd_mentioning_you_is_no_referral(read):
+    assert set(read("Honestly, Perplexity. It mentioned you as an option.")) == {"ai_assistant"}
+    assert "referral" not in read(
+        "I listen to a podcast on my drive and the host was raving about Vendorly."
+    )
+
+
+def test_an_organisation_where_a_referrer_works_is_no_community(read):
+    found = read("My friend Dana at the Ohio Pharmacists Association swears by you.")
+    assert "referral" in found
+
+
+def test_the_podcast_guest_gives_the_show(read):
+    found = read("Heard your CTO on Solar Ops Hour. The podcast.")
+    assert "podcast" in found
+
+
+def test_vague_answers_are_other_without_guessed_channels(read):
+    assert set(
+        read("I couldn't tell you, honestly. Possibly from an event, possibly from the ether.")
+    ) == {"other"}
+    assert set(read("No clue. Might have been an article somewhere.")) == {"other"}
+    assert set(read("Might have been anywhere, really.")) == {"other"}
+
+
+def test_a_plain_source_after_a_vague_start_is_kept(read):
+    found = read("I can't remember where I first saw the name. But what sold me was G2.")
+    assert "review_site" in found
+
+
+def test_a_rep_message_then_its_platform_is_outbound(read):
+    assert set(read("You messaged me. On LinkedIn. Twice, I think.")) == {"outbound"}
+
+
+def test_common_words_are_not_misspelt_names(read):
+    found = read("There was a huge discussion thread on the members' forum.")
+    assert "social" not in found and "community" in found
+    assert "paid_ads" not in read("I follow a designer on Instagram and she posted about you.")
+
+
+def test_new_rep_prompts_open_an_answer(extractor):
+    turns = [
+        Utterance(0, "Rep", "Remind me, how did we get connected?", role="rep"),
+        Utterance(1, "Pat", "Your SDR messaged me on LinkedIn a few weeks back.", role="prospect"),
+        Utterance(2, "Rep", "Great. What does scheduling look like today?", role="rep"),
+        Utterance(3, "Pat", "Spreadsheets, mostly.", role="prospect"),
+        Utterance(4, "Rep", "So what first put us in front of you, Sam?", role="rep"),
+        Utterance(5, "Sam", "Our accounting firm suggested we look at you.", role="prospect"),
+    ]
+    found = {
+        (f.utterance_index, f.channel)
+        for f in extractor.extract("c-prompts", turns)
+        if f.kind == "attribution"
+    }
+    assert found == {(1, "outbound"), (5, "partner")}
