@@ -16,8 +16,8 @@ from callinsight.extract.evaluation import load_labelled_calls, score_extraction
 FLOORS = {
     "objection_precision": 0.59,
     "objection_recall": 0.88,
-    "category_accuracy": 0.72,
-    "channel_f1": 0.67,
+    "category_accuracy": 0.78,
+    "channel_f1": 0.79,
     "question_f1": 0.84,
     "content_mention_f1": 0.82,
 }

@@ -19,8 +19,6 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
 from callinsight.config import Settings, Tracker
 from callinsight.embed import Embedder, get_embedder
 from callinsight.extract.attribution import ChannelReader
@@ -216,8 +214,22 @@ class Extractor:
         by_call: dict[int, list[int]] = {}
         for i, c in enumerate(owner):
             by_call.setdefault(c, []).append(i)
+        # The prompt model reads every rep sentence of the batch at once: hashing n-grams costs
+        # a fixed ~20 ms per call of the vectorizer, more than the sentences of a call do.
+        rep = [i for i, s in enumerate(sentences) if s.utterance.role == "rep"]
+        prompt_probs = dict(
+            zip(
+                rep,
+                self.classifier.prompts.proba(ngram_features([texts[i] for i in rep]))
+                if rep
+                else [],
+                strict=True,
+            )
+        )
         for c, idx in by_call.items():
-            self._answers(calls[c], idx, sentences, texts, docs, questions, objection_at, add)
+            self._answers(
+                calls[c], idx, sentences, texts, docs, questions, prompt_probs, objection_at, add
+            )
         for i, (p, category, method) in objection_at.items():
             add(i, "objection", p, method, category=category)
         for i in listener:
@@ -246,25 +258,22 @@ class Extractor:
 
     # -- answers to rep prompts, and volunteered attribution -----------------------------
 
-    def _answers(self, call, idx, sentences, texts, docs, questions, objection_at, add) -> None:
+    def _answers(
+        self, call, idx, sentences, texts, docs, questions, prompt_probs, objection_at, add
+    ) -> None:
         utterances = list(call.utterances)
         by_utt: dict[int, list[int]] = {}
         for i in idx:
             by_utt.setdefault(sentences[i].utterance.index, []).append(i)
         position = {u.index: n for n, u in enumerate(utterances)}
         rep_idx = [i for i in idx if sentences[i].utterance.role == "rep"]
-        prompt_probs = (
-            self.classifier.prompts.proba(ngram_features([texts[i] for i in rep_idx]))
-            if rep_idx
-            else np.zeros((0, 0))
-        )
         classes = self.classifier.prompts.classes
         prompts: dict[int, set[str]] = {}  # utterance index -> prompt kinds
-        for row, i in enumerate(rep_idx):
+        for i in rep_idx:
             kinds = set(labels(docs[i], PROMPT_CUES))
             if questions[i] or kinds:
                 for j, cls in enumerate(classes):
-                    if cls in _PROMPT_KINDS and prompt_probs[row, j] >= PROMPT_MIN:
+                    if cls in _PROMPT_KINDS and prompt_probs[i][j] >= PROMPT_MIN:
                         kinds.add(_PROMPT_KINDS[cls])
             if kinds and (questions[i] or word_count(texts[i]) <= 20):
                 prompts.setdefault(sentences[i].utterance.index, set()).update(kinds)

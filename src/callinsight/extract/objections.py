@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 from spacy.tokens import Doc
 
 from callinsight.embed import Embedder
@@ -115,6 +116,11 @@ def context_vectors(
     return np.hstack([sentences, turn, rep])
 
 
+def category_inputs(context: np.ndarray, ngrams: sparse.csr_matrix) -> sparse.csr_matrix:
+    """The category model's input: the head's context vectors beside the n-grams."""
+    return sparse.hstack([sparse.csr_matrix(context), ngrams], format="csr")
+
+
 class ObjectionDetector:
     def __init__(
         self,
@@ -129,16 +135,10 @@ class ObjectionDetector:
         self.exemplars = exemplars or ExemplarIndex(embedder, taxonomy)
         head_classes = classifier.head.classes
         # A category added to the taxonomy after training is still found by rules and
-        # similarity; the head simply has no opinion on it until `callinsight train`.
-        self._head_columns = [
-            head_classes.index(c) if c in head_classes else -1 for c in taxonomy.categories
-        ]
+        # similarity; the category model simply has no opinion on it until `callinsight train`.
+        known = classifier.category.classes
+        self._category_columns = [known.index(c) if c in known else -1 for c in taxonomy.categories]
         self._head_none = head_classes.index("none")
-
-    def screen(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros(0)
-        return self.classifier.screen.proba(ngram_features(texts))[:, 1]
 
     def score(
         self,
@@ -157,21 +157,22 @@ class ObjectionDetector:
         out: list[ObjectionScore | None] = [None] * n
         if not n:
             return out
-        screen = self.screen(texts)
+        ngrams = ngram_features(texts)
+        screen = self.classifier.screen.proba(ngrams)[:, 1]
         cue_labels = [labels(d, OBJECTION_CUES) for d in docs]
         negative_cue = np.array([bool(labels(d, NOT_OBJECTION_CUES)) for d in docs], float)
         candidates = [i for i in range(n) if screen[i] >= SCREEN_MIN or cue_labels[i]]
         if not candidates:
             return out
         vectors = self.embedder.encode([texts[i] for i in candidates])
-        head = self.classifier.head.proba(
-            context_vectors(
-                self.embedder,
-                vectors,
-                [turns[i] if turns else texts[i] for i in candidates],
-                [rep_turns[i] if rep_turns else "" for i in candidates],
-            )
+        context = context_vectors(
+            self.embedder,
+            vectors,
+            [turns[i] if turns else texts[i] for i in candidates],
+            [rep_turns[i] if rep_turns else "" for i in candidates],
         )
+        head = self.classifier.head.proba(context)
+        category = self.classifier.category.proba(category_inputs(context, ngrams[candidates]))
         per_category, negative = self.exemplars.similarities(vectors)
         cats = self.taxonomy.categories
         rule = np.array([[c in cue_labels[i] for c in cats] for i in candidates], dtype=np.float64)
@@ -186,18 +187,21 @@ class ObjectionDetector:
         )
         probability = self.classifier.stacker.proba(x)[:, 1]
 
-        head_cat = np.column_stack(
-            [head[:, j] if j >= 0 else np.zeros(len(candidates)) for j in self._head_columns]
+        model_cat = np.column_stack(
+            [
+                category[:, j] if j >= 0 else np.zeros(len(candidates))
+                for j in self._category_columns
+            ]
         )
-        head_cat /= np.maximum(head_cat.sum(axis=1, keepdims=True), 1e-9)
+        model_cat /= np.maximum(model_cat.sum(axis=1, keepdims=True), 1e-9)
         sim_soft = np.exp(20 * per_category)
         sim_soft /= sim_soft.sum(axis=1, keepdims=True)
-        blended = head_cat + 0.15 * sim_soft + 0.15 * rule
+        blended = model_cat + 0.15 * sim_soft + 0.15 * rule
         for row, i in enumerate(candidates):
             c = int(blended[row].argmax())
-            if rule[row, c] and head_cat[row, c] >= 0.2:
+            if rule[row, c] and model_cat[row, c] >= 0.2:
                 method = "rule"
-            elif sim_soft[row, c] >= head_cat[row, c]:
+            elif sim_soft[row, c] >= model_cat[row, c]:
                 method = "similarity"
             else:
                 method = "model"
