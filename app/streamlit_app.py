@@ -11,7 +11,7 @@ import streamlit as st
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from components.filters import sidebar_filters
-from components.state import data, settings
+from components.state import load_data, settings
 
 st.set_page_config(page_title="callinsight", page_icon=":material/forum:", layout="wide")
 
@@ -36,5 +36,5 @@ PAGES = {
 
 page = st.navigation(PAGES)
 st.sidebar.caption(f"workspace: `{settings().workspace}`")
-sidebar_filters(data().calls)
+sidebar_filters(load_data().calls)
 page.run()

@@ -1339,7 +1339,7 @@ def time_chromium(workspace: Path) -> dict[str, Timing]:
                     out[path.stem] = t
                     for attr in ("cold", "warm"):
                         try:
-                            secs, err = _load(context, f"{base}/{path.stem}")
+                            secs, err = _load(context, f"{base}/{url_path(path)}")
                             setattr(t, attr, secs)
                             t.error = t.error or err
                         except Exception as exc:
@@ -1361,6 +1361,15 @@ def time_chromium(workspace: Path) -> dict[str, Timing]:
         else:
             Path(log_name).unlink(missing_ok=True)
     return out
+
+
+DEFAULT_PAGE = "overview"  # st.Page(..., default=True) in app/streamlit_app.py
+
+
+def url_path(page: Path) -> str:
+    """The default page is served at the root only: "/overview" would time Streamlit's "page
+    not found" dialog and then the root."""
+    return "" if page.stem == DEFAULT_PAGE else page.stem
 
 
 def _sec(x: float | None) -> str:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import altair as alt
 import streamlit as st
 
 from callinsight.dashboard.queries import CONTENT_CHANNELS, attribution_share
 from components import filters
+from components.charts import stacked_bars
 from components.quotes import quote_list
 from components.state import data
 
@@ -32,12 +32,7 @@ if attrib.empty:
 st.subheader("Channels over time")
 dated = attrib.dropna(subset=["date"]).assign(month=lambda x: x["date"].dt.strftime("%Y-%m"))
 monthly = dated.groupby(["month", "channel"]).size().reset_index(name="answers")
-st.altair_chart(
-    alt.Chart(monthly)
-    .mark_bar()
-    .encode(x="month:O", y="answers:Q", color="channel:N", tooltip=["month", "channel", "answers"]),
-    width="stretch",
-)
+stacked_bars(monthly, "month", "ordinal", "answers", "channel")
 
 left, right = st.columns(2)
 with left:

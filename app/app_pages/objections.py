@@ -5,20 +5,20 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from callinsight.dashboard.queries import cluster_table, matching
+from callinsight.dashboard.queries import matching
 from callinsight.errors import CallinsightError
 from components import filters
 from components.quotes import quote_list
-from components.state import data, invalidate, store
+from components.state import cluster_table, data, invalidate, store
 from components.tables import cluster_dataframe
 
 st.title("Objections")
 if flash := st.session_state.pop("flash", None):
     st.success(flash)
 d = data()
-_, _, findings = filters.in_view(d)
+f, _, findings = filters.in_view(d)
 objections = findings[findings["kind"] == "objection"]
-table = cluster_table(findings, d.clusters, "objection")
+table = cluster_table(f, "objection")
 
 # Find any objection quote by its words, its call or its account.
 needle = (

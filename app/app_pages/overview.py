@@ -5,17 +5,18 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from callinsight.dashboard.queries import attribution_share, cluster_table
+from callinsight.dashboard.queries import attribution_share
 from components import filters
-from components.state import data
+from components.charts import stacked_bars
+from components.state import cluster_table, data
 from components.tables import cluster_dataframe
 
 st.title("Overview")
 d = data()
-_, calls, findings = filters.in_view(d)
+f, calls, findings = filters.in_view(d)
 
 objections = findings[findings["kind"] == "objection"]
-table = cluster_table(findings, d.clusters, "objection")
+table = cluster_table(f, "objection")
 gaps = table[table["coverage"].isin(["uncovered", "partly"])]
 credit, analysed = attribution_share(findings, calls)
 
@@ -76,16 +77,6 @@ if objections["date"].notna().any():
         .size()
         .reset_index(name="objections")
     )
-    st.altair_chart(
-        alt.Chart(weekly)
-        .mark_bar()
-        .encode(
-            x=alt.X("week:T", title="week"),
-            y="objections:Q",
-            color="category:N",
-            tooltip=["week:T", "category", "objections"],
-        ),
-        width="stretch",
-    )
+    stacked_bars(weekly, "week", "temporal", "objections", "category")
 else:
     st.caption("The calls have no dates (add them with a CRM metadata file).")

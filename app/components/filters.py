@@ -17,7 +17,9 @@ def _options(calls: pd.DataFrame, column: str) -> list[str]:
 
 
 def sidebar_filters(calls: pd.DataFrame) -> None:
-    with st.sidebar.expander("Filters", expanded=False, icon=":material/filter_list:"):
+    # A popover, not an expander: the browser builds a closed popover's widgets only when it
+    # opens, while a collapsed expander's date picker and selects cost every page ~0.1-0.3 s.
+    with st.sidebar.popover("Filters", icon=":material/filter_list:", width="stretch"):
         dates = calls["date"].dropna()
         if not dates.empty:
             lo, hi = dates.min().date(), dates.max().date()

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import pandas as pd
 import streamlit as st
 
 from callinsight.config import Settings, load_settings
+from callinsight.content.gaps import Gap, find_gaps
 from callinsight.dashboard import queries
 from callinsight.store import Store
 
@@ -49,7 +51,9 @@ class Data:
     matches: pd.DataFrame
 
 
-@st.cache_data(show_spinner="reading the store…", max_entries=4)
+# A resource, not cache_data: cache_data would unpickle a fresh copy of 100,000 findings on
+# every run of every page (about 0.1 s each). Pages only read these frames, never write them.
+@st.cache_resource(show_spinner="reading the store…", max_entries=2)
 def _frames(url: str, version: tuple) -> tuple[pd.DataFrame, ...]:
     s = _store(url)
     calls = queries.calls_frame(s)
@@ -63,17 +67,63 @@ def _frames(url: str, version: tuple) -> tuple[pd.DataFrame, ...]:
     )
 
 
-def version() -> tuple:
-    return queries.store_version(store())
+@st.cache_resource
+def _background() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="callinsight-dashboard")
+
+
+# A ranking no run waits for any more (the store moved on) is dropped if it has not started.
+@st.cache_resource(show_spinner=False, max_entries=2, on_release=Future.cancel)
+def _gap_ranking(url: str, version: tuple) -> Future[list[Gap]]:
+    return _background().submit(find_gaps, _store(url), embedder())
+
+
+def load_data() -> Data:
+    """The store as of its current version (one cheap query), read by the main script at the
+    start of every run; pages get it from data(), so a run asks for the version once."""
+    url = settings().db_url
+    v = queries.store_version(_store(url))
+    d = Data(v, *_frames(url, v))
+    st.session_state["_data"] = d
+    # Ranking gaps takes seconds at scale: it starts, off the script thread, as soon as a
+    # version is read, so the Content gaps page rarely waits for it.
+    _gap_ranking(url, v)
+    return d
 
 
 def data() -> Data:
-    """Everything pages read, as of the store's current version (one cheap query per rerun)."""
-    v = version()
-    return Data(v, *_frames(settings().db_url, v))
+    """Everything pages read, as the main script found the store at the start of this run."""
+    return st.session_state["_data"]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _cluster_table(url: str, version: tuple, filters: queries.Filters, kind: str) -> pd.DataFrame:
+    _, findings, clusters, _, _ = _frames(url, version)
+    return queries.cluster_table(filters.apply(findings), clusters, kind)
+
+
+def cluster_table(filters: queries.Filters, kind: str) -> pd.DataFrame:
+    """The clusters of a kind as the filters see them, counted once per store version and
+    filters (the Overview and Objections pages share it)."""
+    return _cluster_table(settings().db_url, data().version, filters, kind)
+
+
+def gaps(version: tuple) -> list[Gap]:
+    """The ranked content gaps of a store version (waits for the ranking if still running)."""
+    while True:
+        ranking = _gap_ranking(settings().db_url, version)
+        try:
+            return ranking.result()
+        except CancelledError:
+            continue  # dropped for newer versions while this run waited: ranked again
+        except Exception:
+            _gap_ranking.clear()  # a failed ranking is not kept: the next run ranks again
+            raise
 
 
 def invalidate() -> None:
     """After a write from the dashboard itself: the version query would notice too, but a
     write within the same second could leave a timestamp unchanged."""
     _frames.clear()
+    _cluster_table.clear()
+    _gap_ranking.clear()

@@ -101,7 +101,7 @@ def findings_frame(store: Store, calls: pd.DataFrame) -> pd.DataFrame:
         select(
             f.id.label("finding_id"), f.call_id, f.utterance_index, f.kind, f.category, f.channel,
             f.entity, f.speaker, f.role, f.start_s, f.end_s, f.quote, f.char_start, f.char_end,
-            f.confidence, f.method, f.cluster_id, f.cluster_score, f.detail,
+            f.confidence, f.method, f.cluster_id, f.cluster_score,
         ).where(f.dismissed.is_(False)),
     )  # fmt: skip
     df["cluster_id"] = df["cluster_id"].astype("Int64")
@@ -151,7 +151,10 @@ class Filters:
     outcomes: tuple[str, ...] = ()
 
     def apply(self, df: pd.DataFrame) -> pd.DataFrame:
-        """Rows of a calls or findings frame (both carry the call's facts) that pass."""
+        """Rows of a calls or findings frame (both carry the call's facts) that pass: the frame
+        itself when no filter is set (copying 100,000 findings costs a page ~0.15 s)."""
+        if not self.active:
+            return df
         keep = pd.Series(True, index=df.index)
         if self.start:
             keep &= df["date"] >= pd.Timestamp(self.start)
@@ -174,7 +177,11 @@ class Filters:
 
 def cluster_table(findings: pd.DataFrame, clusters: pd.DataFrame, kind: str) -> pd.DataFrame:
     """Clusters of one kind as the filtered findings see them: counts, trend, coverage."""
-    mine = findings[(findings["kind"] == kind) & findings["cluster_id"].notna()]
+    # Only the columns counted: taking every column of 45,000 rows costs more than the counts.
+    mine = findings.loc[
+        (findings["kind"] == kind) & findings["cluster_id"].notna(),
+        ["cluster_id", "call_id", "account", "category", "date"],
+    ]
     if mine.empty:
         return pd.DataFrame(
             columns=[
@@ -189,7 +196,9 @@ def cluster_table(findings: pd.DataFrame, clusters: pd.DataFrame, kind: str) -> 
                 "last_seen",
             ]
         )
-    months = sorted(mine["date"].dropna().dt.strftime("%Y-%m").unique())[-6:]
+    # Whole-column operations only: a cluster at a time costs ~0.3 s on 45,000 objections.
+    month = mine["date"].dt.to_period("M")
+    months = sorted(month.dropna().unique())[-6:]
     grouped = mine.groupby("cluster_id")
     table = pd.DataFrame(
         {
@@ -197,22 +206,25 @@ def cluster_table(findings: pd.DataFrame, clusters: pd.DataFrame, kind: str) -> 
             "calls": grouped["call_id"].nunique(),
             "accounts": grouped["account"].nunique(),
             "last_seen": grouped["date"].max(),
-            "category": grouped["category"].agg(
-                lambda c: c.mode().iat[0] if c.notna().any() else None
-            ),
         }
-    ).reset_index()
+    )
+    # The most common category (the first in sort order on a tie, as Series.mode gives it).
+    modes = (
+        mine.groupby(["cluster_id", "category"]).size().reset_index(name="n")
+        .sort_values(["cluster_id", "n", "category"], ascending=[True, False, True])
+        .drop_duplicates("cluster_id")
+        .set_index("cluster_id")["category"]
+    )  # fmt: skip
+    table["category"] = modes
     by_month = (
-        mine.assign(month=mine["date"].dt.strftime("%Y-%m"))
+        mine.assign(month=month)
         .groupby(["cluster_id", "month"])
         .size()
         .unstack(fill_value=0)
+        .reindex(index=table.index, columns=months, fill_value=0)
     )
-    trend = {
-        cid: [int(by_month.at[cid, m]) if m in by_month.columns else 0 for m in months]
-        for cid in table["cluster_id"]
-    }
-    table["trend"] = table["cluster_id"].map(trend)
+    table["trend"] = [[int(n) for n in row] for row in by_month.to_numpy()]
+    table = table.reset_index()
     meta = clusters[["cluster_id", "label", "coverage", "coverage_score"]]
     table = table.merge(meta, on="cluster_id", how="left")
     return table.sort_values(["findings", "cluster_id"], ascending=[False, True]).reset_index(
@@ -234,13 +246,14 @@ def matching(df: pd.DataFrame, needle: str, columns: list[str]) -> pd.DataFrame:
 
 def attribution_share(findings: pd.DataFrame, calls: pd.DataFrame) -> tuple[int, int]:
     """(calls where the buyer credits marketing content, calls analysed)."""
-    analysed = calls[calls["analysed"]]
-    attrib = findings[
-        (findings["kind"] == "attribution") & findings["channel"].isin(CONTENT_CHANNELS)
+    analysed = calls.loc[calls["analysed"], "call_id"]
+    crediting = findings.loc[
+        ((findings["kind"] == "attribution") & findings["channel"].isin(CONTENT_CHANNELS))
+        | (findings["kind"] == "content_mention"),
+        "call_id",
     ]
-    mentions = findings[findings["kind"] == "content_mention"]
-    crediting = set(attrib["call_id"]) | set(mentions["call_id"])
-    return len(crediting & set(analysed["call_id"])), len(analysed)
+    # Sets of plain strings: Series.isin walks a list of values one at a time in Python.
+    return len(set(analysed.tolist()) & set(crediting.tolist())), len(analysed)
 
 
 def keyword_search(store: Store, text: str, limit: int = 50) -> pd.DataFrame:

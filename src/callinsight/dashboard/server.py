@@ -39,6 +39,11 @@ def streamlit_command(port: int, address: str, app: Path = APP) -> list[str]:
         "500",
         "--theme.base",
         "light",
+        # Streamlit collects garbage after every run: a full pass over every object the
+        # imported libraries hold (0.1-0.4 s a page), holding the GIL while the page's last
+        # message waits to be sent. Python's own generational collection still runs.
+        "--runner.postScriptGC",
+        "false",
     ]
 
 
