@@ -78,6 +78,13 @@ def _gap_ranking(url: str, version: tuple) -> Future[list[Gap]]:
     return _background().submit(find_gaps, _store(url), embedder())
 
 
+@st.cache_resource(show_spinner=False)
+def _warm_model() -> Future[int]:
+    """The sentence model, loaded off the script thread once per server after the first gap
+    ranking, so the first semantic search does not wait ~7 s for it."""
+    return _background().submit(lambda: embedder().dim)
+
+
 def load_data() -> Data:
     """The store as of its current version (one cheap query), read by the main script at the
     start of every run; pages get it from data(), so a run asks for the version once."""
@@ -88,6 +95,7 @@ def load_data() -> Data:
     # Ranking gaps takes seconds at scale: it starts, off the script thread, as soon as a
     # version is read, so the Content gaps page rarely waits for it.
     _gap_ranking(url, v)
+    _warm_model()
     return d
 
 
