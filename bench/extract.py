@@ -23,6 +23,7 @@ from rich.table import Table
 from callinsight.config import load_settings
 from callinsight.embed import SentenceTransformerEmbedder, minilm_folder
 from callinsight.extract import CallText, Extractor
+from callinsight.extract.classifier import ngram_features
 from callinsight.extract.evaluation import load_labelled_calls
 from callinsight.extract.objections import SCREEN_MIN
 from callinsight.extract.sentences import split_sentences
@@ -82,11 +83,11 @@ def main() -> int:
         f"≥ {TARGET:,}",
     )
     console.print(table)
-    screen = extractor.objections.screen
     texts = [
         s.text for c in calls for u in c.utterances if u.role != "rep" for s in split_sentences(u)
     ]
-    share = float((screen(texts) >= SCREEN_MIN).mean())
+    screen = extractor.classifier.screen.proba(ngram_features(texts))[:, 1]
+    share = float((screen >= SCREEN_MIN).mean())
     console.print(f"sentences reaching the embedding model (screen ≥ {SCREEN_MIN}): {share:.1%}")
     return 0
 
