@@ -208,7 +208,7 @@ def _merge_into(mentions: list, keep: str, absorbed: set[str]) -> list:
     ]
 
 
-def _disambiguate(mentions: list, text: str = "") -> list:
+def _disambiguate(mentions: list, text: str) -> list:
     """One channel per source, where a sentence names both a source and the medium it came
     through (see the module docstring, point 5)."""
     channels = {m.channel for m in mentions}
@@ -243,7 +243,7 @@ def _disambiguate(mentions: list, text: str = "") -> list:
     return _referral_or_organisation(mentions, text)
 
 
-def _referral_or_organisation(mentions: list, text: str = "") -> list:
+def _referral_or_organisation(mentions: list, text: str) -> list:
     """ "People in the forum mentioned you", "Claude recommended you", "our reseller suggested
     you" credit the forum, the assistant, the reseller: beside another source, a referral that
     names no person (a verb only, or the other source's organisation) is dropped; with no
@@ -251,7 +251,7 @@ def _referral_or_organisation(mentions: list, text: str = "") -> list:
     ref = next((m for m in mentions if m.channel == "referral"), None)
     if ref is None:
         return mentions
-    noun = bool(_PERSON_WORDS.search(text or ref.cue))
+    noun = bool(_PERSON_WORDS.search(text))
     others = [m for m in mentions if m.channel not in ("referral", "other")]
     if not others:
         if ref.label == "ORG" and not noun:
@@ -316,11 +316,6 @@ class ChannelReader:
             for e in doc.ents
             if e.text.lower().strip(" .,'") not in _GENERIC
         ]
-
-    def _entity_for(
-        self, channel: str, text: str, start: int, end: int, ents: list[tuple[int, int, str, str]]
-    ) -> str:
-        return self._entity_and_label(channel, text, start, end, ents)[0]
 
     def _entity_and_label(
         self, channel: str, text: str, start: int, end: int, ents: list[tuple[int, int, str, str]]
@@ -476,7 +471,7 @@ class ChannelReader:
                 if sims[row, j] >= SIMILARITY_MIN:
                     ch = self._example_owners[j]
                     ents = self._ner_entities(texts[i])
-                    entity = self._entity_for(ch, texts[i], 0, len(texts[i]), ents)
+                    entity, _ = self._entity_and_label(ch, texts[i], 0, len(texts[i]), ents)
                     out[i] = [ChannelMention(ch, entity, 0, len(texts[i]), "similarity")]
         return out
 
