@@ -93,7 +93,7 @@ class Settings(BaseSettings):
         description="trained objection classifier folder; default: models/objection-classifier",
     )
     objection_threshold: float = Field(
-        0.35, gt=0, lt=1, description="confidence above which a candidate is an objection"
+        0.65, gt=0, lt=1, description="confidence above which a candidate is an objection"
     )
     unknown_role_weight: float = Field(
         0.85, gt=0, le=1, description="confidence factor for findings from speakers of unknown role"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 
 import pytest
@@ -42,8 +43,12 @@ def page(at: AppTest, name: str) -> AppTest:
 
 
 def shown_text(at: AppTest) -> str:
-    """Everything the page wrote as text: markdown, captions, titles, expanders, metrics."""
-    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    """Everything the page wrote as text: markdown, captions, titles, expanders, metrics.
+
+    Quotes go into markdown HTML-escaped (``components/quotes.py``): unescaped here, as a
+    reader sees them.
+    """
+    parts = [html.unescape(m.value) for m in at.markdown] + [c.value for c in at.caption]
     parts += [t.value for t in at.title] + [h.value for h in at.header]
     parts += [h.value for h in at.subheader] + [e.label for e in at.expander]
     parts += [f"{m.label}: {m.value}" for m in at.metric]

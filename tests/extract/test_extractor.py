@@ -38,7 +38,7 @@ TURNS = [
     ),
     (PROSPECT, "prospect", "I watched your ROI calculator video, by the way. Any discount?"),
     (REP, "rep", "Let's talk next steps."),
-    ("Sam", "unknown", "Our CFO will want to sign off on anything like this."),
+    ("Sam", "unknown", "I can't sign this myself, our CFO has to approve it."),
 ]
 
 

@@ -14,9 +14,9 @@ from callinsight.extract import CallText
 from callinsight.extract.evaluation import load_labelled_calls, score_extraction
 
 FLOORS = {
-    "objection_precision": 0.59,
-    "objection_recall": 0.88,
-    "category_accuracy": 0.78,
+    "objection_precision": 0.84,
+    "objection_recall": 0.84,
+    "category_accuracy": 0.79,
     "channel_f1": 0.79,
     "question_f1": 0.84,
     "content_mention_f1": 0.82,

@@ -19,6 +19,8 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from callinsight.config import Settings, Tracker
 from callinsight.embed import Embedder, get_embedder
 from callinsight.extract.attribution import ChannelReader
@@ -33,12 +35,19 @@ from callinsight.extract.trackers import TrackerMatcher
 from callinsight.records import ContentAsset, Finding, Utterance
 
 # Bump when extraction logic changes in a way that should re-analyse stored calls.
-EXTRACTOR_VERSION = "2"
+EXTRACTOR_VERSION = "3"
+# A sentence this likely to be an objection joins a neighbouring objection's quote (chosen on
+# the development set with objection_threshold 0.65: 0.1 to 0.3 find the same objections;
+# 0.3 takes the fewest buyer questions for objection sentences).
+RUN_EXTEND = 0.3
 PROMPT_MIN = 0.6  # prompt-model probability that makes a rep question a prompt
 ANSWER_TURNS = 3  # prospect turns an answer may span
 FOLLOW_UP_WORDS = 14  # a rep turn this short between answer turns is a follow-up
 RESEARCH_OVER = 0.9  # a competitor "objection" in a research answer below this is research
-RESEARCH_OVER_OTHER = 0.6  # the same for the other categories
+# The same for the other categories: 0.6 until the classifier stopped learning an objection's
+# neighbouring sentences as "none" and its probabilities rose; 0.6 to 0.95 score the same on
+# the development set and within a finding on the training calls.
+RESEARCH_OVER_OTHER = 0.75
 STALL_WORDS = 6
 FOLLOW_UP_ASK = 4  # "oh, which episode?" follows up; a longer question moves on
 BACKCHANNEL_WORDS = 8  # "oh nice, love that." keeps the answer going
@@ -116,6 +125,27 @@ def quote_times(u: Utterance, start: int, end: int) -> tuple[float | None, float
     return first.start, last.end
 
 
+def objection_runs(
+    scored: dict[int, tuple[float, str, str]], sentences: Sequence[Sentence], threshold: float
+) -> list[list[int]]:
+    """Runs of scored sentences next to each other in one turn, kept when one reaches
+    ``threshold``: one finding per objection, not per sentence.
+
+    A prospect states one concern over several sentences ("Three years? Please don't tell me
+    five. We never sign past one."); each carries part of it, and some alone would not pass
+    (hysteresis, as in edge detection: a run is seeded by a confident sentence and grows
+    through weaker neighbours, down to ``RUN_EXTEND``). A sentence that is not a candidate
+    ends the run, so a pain or a question in the same turn stays out of the quote.
+    """
+    runs: list[list[int]] = []
+    for i in sorted(scored):
+        if runs and runs[-1][-1] == i - 1 and sentences[i - 1].utterance is sentences[i].utterance:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return [run for run in runs if max(scored[i][0] for i in run) >= threshold]
+
+
 class Extractor:
     def __init__(
         self,
@@ -140,6 +170,7 @@ class Extractor:
             self.nlp, settings.trackers if trackers is None else trackers
         )
         self.threshold = settings.objection_threshold
+        self.extend = RUN_EXTEND
         self.unknown_weight = settings.unknown_role_weight
 
     @property
@@ -152,6 +183,7 @@ class Extractor:
             "classifier": self.classifier.digest,
             "embedder": self.embedder.label,
             "threshold": self.threshold,
+            "extend": self.extend,
             "trackers": self.trackers.digest,
             "assets": self.assets.digest,
         }
@@ -185,20 +217,34 @@ class Extractor:
             [sentences[i].utterance.text for i in listener],
             [rep_before[i] for i in listener],
         )
-        objection_at: dict[int, tuple[float, str, str]] = {}
+        candidates: dict[int, tuple[float, str, str]] = {}
+        evidence: dict[int, np.ndarray] = {}
         for i, score in zip(listener, scores, strict=True):
             if score is None:
                 continue
             p = score.probability * self._weight(sentences[i].utterance)
-            if p >= self.threshold:
-                objection_at[i] = (p, score.category, score.method)
+            if p >= min(self.extend, self.threshold):
+                candidates[i] = (p, score.category, score.method)
+                evidence[i] = np.asarray(score.evidence)
+        objection_at = {
+            i: candidates[i]
+            for run in objection_runs(candidates, sentences, self.threshold)
+            for i in run
+        }
 
         found: dict[str, list[Finding]] = {call.call_id: [] for call in calls}
         kept: set[tuple] = set()  # (call, utterance, kind, start, category, channel)
 
-        def add(i: int, kind: str, confidence: float, method: str, **extra: object) -> None:
+        def add(
+            i: int,
+            kind: str,
+            confidence: float,
+            method: str,
+            span: Sentence | None = None,
+            **extra: object,
+        ) -> None:
             call_id = calls[owner[i]].call_id
-            s = sentences[i]
+            s = span or sentences[i]
             key = (
                 call_id,
                 s.utterance.index,
@@ -230,8 +276,18 @@ class Extractor:
             self._answers(
                 calls[c], idx, sentences, texts, docs, questions, prompt_probs, objection_at, add
             )
-        for i, (p, category, method) in objection_at.items():
-            add(i, "objection", p, method, category=category)
+        # Research answers may have taken sentences back: a run left without its seed goes.
+        for run in objection_runs(objection_at, sentences, self.threshold):
+            # The run's category adds up the evidence of its sentences, each by its weight;
+            # the most confident sentence that argues for it lends its method.
+            votes = sum(objection_at[i][0] * evidence[i] for i in run)
+            category = self.taxonomy.categories[int(np.argmax(votes))]
+            best = max(run, key=lambda i: (objection_at[i][1] == category, objection_at[i][0]))
+            p = max(objection_at[i][0] for i in run)
+            method = objection_at[best][2]
+            first, last = sentences[run[0]], sentences[run[-1]]
+            span = Sentence(first.utterance, first.start, last.end)
+            add(best, "objection", p, method, span=span, category=category)
         for i in listener:
             s = sentences[i]
             if questions[i] and i not in objection_at and self._buyer_question(texts[i], docs[i]):

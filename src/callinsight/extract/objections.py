@@ -47,6 +47,9 @@ class ObjectionScore:
     probability: float
     category: str
     method: str  # rule | similarity | model: the evidence that decided the category
+    # The evidence for each category (taxonomy order, sums to 1): a run of sentences that
+    # states one objection adds up its sentences' evidence.
+    evidence: tuple[float, ...] = ()
 
 
 class ExemplarIndex:
@@ -205,5 +208,8 @@ class ObjectionDetector:
                 method = "similarity"
             else:
                 method = "model"
-            out[i] = ObjectionScore(float(probability[row]), cats[c], method)
+            evidence = blended[row] / blended[row].sum()
+            out[i] = ObjectionScore(
+                float(probability[row]), cats[c], method, tuple(float(e) for e in evidence)
+            )
         return out

@@ -5,7 +5,12 @@ Inputs (``corpora/train/``):
   ``none`` (hard negatives: neutral questions, pain about the current tool, praise, ...);
 - ``calls/*.yaml``: whole labelled calls (the format of ``corpora/eval``): every prospect
   sentence becomes an example, labelled with the category of the objection it overlaps or
-  ``none``, so the classifier also learns from objections and non-objections in context;
+  ``none``, so the classifier also learns from objections and non-objections in context. The
+  other sentences of a turn that holds an objection are left out: a label quotes the core of
+  the objection, and the sentences around it that carry the rest ("Three years? Please don't
+  tell me five.") are neither objections alone nor "none" (the extractor joins them into the
+  objection's quote). Taught as "none" they made the classifier doubt the objections they
+  resemble (development set F1 0.82 -> 0.88);
 - ``prompts.csv`` (``text,label``): rep sentences labelled attribution_prompt,
   research_prompt, opinion_prompt or none;
 - optionally, findings users dismissed as "not an objection", as extra negatives.
@@ -113,6 +118,8 @@ def call_examples(
                     if g.utterance_index == u.index
                     and min(g.end, sentence.end) > max(g.start, sentence.start)
                 ]
+                if not hits and any(g.utterance_index == u.index for g in gold):
+                    continue  # the rest of an objection's turn: see the module docstring
                 texts.append(sentence.text)
                 found.append(hits[0].category if hits else "none")
                 contexts.append((u.text, rep))
