@@ -17,7 +17,7 @@ import hashlib
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,7 +27,7 @@ from callinsight.extract.attribution import ChannelReader
 from callinsight.extract.classifier import ObjectionClassifier, load_classifier, ngram_features
 from callinsight.extract.language import entity_pipeline
 from callinsight.extract.mentions import AssetLinker
-from callinsight.extract.objections import ObjectionDetector
+from callinsight.extract.objections import ObjectionDetector, ObjectionScore
 from callinsight.extract.rules import PROMPT_CUES, STATEMENT_CUES, cue_pipeline, labels
 from callinsight.extract.sentences import Sentence, split_sentences, word_count
 from callinsight.extract.taxonomy import Taxonomy, load_taxonomy
@@ -132,7 +132,7 @@ def quote_times(u: Utterance, start: int, end: int) -> tuple[float | None, float
 
 
 def objection_runs(
-    scored: dict[int, tuple[float, str, str]], sentences: Sequence[Sentence], threshold: float
+    scored: dict[int, ObjectionScore], sentences: Sequence[Sentence], threshold: float
 ) -> list[list[int]]:
     """Runs of scored sentences next to each other in one turn, kept when one reaches
     ``threshold``: one finding per objection, not per sentence.
@@ -149,7 +149,7 @@ def objection_runs(
             runs[-1].append(i)
         else:
             runs.append([i])
-    return [run for run in runs if max(scored[i][0] for i in run) >= threshold]
+    return [run for run in runs if max(scored[i].probability for i in run) >= threshold]
 
 
 class Extractor:
@@ -176,7 +176,6 @@ class Extractor:
             self.nlp, settings.trackers if trackers is None else trackers
         )
         self.threshold = settings.objection_threshold
-        self.extend = RUN_EXTEND
         self.unknown_weight = settings.unknown_role_weight
 
     @property
@@ -189,7 +188,6 @@ class Extractor:
             "classifier": self.classifier.digest,
             "embedder": self.embedder.label,
             "threshold": self.threshold,
-            "extend": self.extend,
             "trackers": self.trackers.digest,
             "assets": self.assets.digest,
         }
@@ -223,15 +221,13 @@ class Extractor:
             [sentences[i].utterance.text for i in listener],
             [rep_before[i] for i in listener],
         )
-        candidates: dict[int, tuple[float, str, str]] = {}
-        evidence: dict[int, np.ndarray] = {}
+        candidates: dict[int, ObjectionScore] = {}  # probabilities weighted by speaker role
         for i, score in zip(listener, scores, strict=True):
             if score is None:
                 continue
             p = score.probability * self._weight(sentences[i].utterance)
-            if p >= min(self.extend, self.threshold):
-                candidates[i] = (p, score.category, score.method)
-                evidence[i] = np.asarray(score.evidence)
+            if p >= min(RUN_EXTEND, self.threshold):
+                candidates[i] = replace(score, probability=p)
         objection_at = {
             i: candidates[i]
             for run in objection_runs(candidates, sentences, self.threshold)
@@ -286,14 +282,17 @@ class Extractor:
         for run in objection_runs(objection_at, sentences, self.threshold):
             # The run's category adds up the evidence of its sentences, each by its weight;
             # the most confident sentence that argues for it lends its method.
-            votes = sum(objection_at[i][0] * evidence[i] for i in run)
+            scores_of = [objection_at[i] for i in run]
+            votes = sum(o.probability * np.asarray(o.evidence) for o in scores_of)
             category = self.taxonomy.categories[int(np.argmax(votes))]
-            best = max(run, key=lambda i: (objection_at[i][1] == category, objection_at[i][0]))
-            p = max(objection_at[i][0] for i in run)
-            method = objection_at[best][2]
+            best = max(
+                run,
+                key=lambda i: (objection_at[i].category == category, objection_at[i].probability),
+            )
+            p = max(o.probability for o in scores_of)
             first, last = sentences[run[0]], sentences[run[-1]]
             span = Sentence(first.utterance, first.start, last.end)
-            add(best, "objection", p, method, span=span, category=category)
+            add(best, "objection", p, objection_at[best].method, span=span, category=category)
         for i in listener:
             s = sentences[i]
             if questions[i] and i not in objection_at and self._buyer_question(texts[i], docs[i]):
@@ -355,8 +354,8 @@ class Extractor:
                     if word_count(texts[i]) < 4 or texts[i].rstrip().endswith("?"):
                         continue
                     verdict = objection_at.get(i)
-                    if verdict and verdict[0] < (
-                        RESEARCH_OVER if verdict[1] == "competitor" else RESEARCH_OVER_OTHER
+                    if verdict and verdict.probability < (
+                        RESEARCH_OVER if verdict.category == "competitor" else RESEARCH_OVER_OTHER
                     ):
                         # Naming the alternatives one looked at, when asked, is research;
                         # only a clear concern in the answer stays an objection.

@@ -49,7 +49,7 @@ class ObjectionScore:
     method: str  # rule | similarity | model: the evidence that decided the category
     # The evidence for each category (taxonomy order, sums to 1): a run of sentences that
     # states one objection adds up its sentences' evidence.
-    evidence: tuple[float, ...] = ()
+    evidence: tuple[float, ...]
 
 
 class ExemplarIndex:

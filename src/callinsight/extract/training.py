@@ -106,6 +106,7 @@ def call_examples(
         digest.update(path.read_bytes())
     for call in load_labelled_calls(folder) if folder.is_dir() else []:
         gold = [g for g in call.gold if g.kind == "objection"]
+        objection_turns = {g.utterance_index for g in gold}
         rep = ""
         for u in call.utterances:
             if u.role == "rep":
@@ -118,7 +119,7 @@ def call_examples(
                     if g.utterance_index == u.index
                     and min(g.end, sentence.end) > max(g.start, sentence.start)
                 ]
-                if not hits and any(g.utterance_index == u.index for g in gold):
+                if not hits and u.index in objection_turns:
                     continue  # the rest of an objection's turn: see the module docstring
                 texts.append(sentence.text)
                 found.append(hits[0].category if hits else "none")
