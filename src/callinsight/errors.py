@@ -53,6 +53,10 @@ class E(StrEnum):
     E504 = (
         "{path}: classifier files do not match their meta.json ({reason}); run `callinsight train`"
     )
+    E505 = (
+        "{path}: the classifier was trained on '{trained}' vectors but extraction reads "
+        "'{label}' (setting extraction_vectors); run `callinsight train`"
+    )
     # export
     E401 = "unknown export format '{fmt}'; choose one of: {choices}"
 

@@ -6,14 +6,14 @@ import pytest
 
 from callinsight import load_settings
 from callinsight.config import Tracker
-from callinsight.embed import get_embedder
+from callinsight.embed import get_extraction_embedder
 from callinsight.extract import Extractor
 from callinsight.records import ContentAsset
 
 
 @pytest.fixture(scope="session")
 def embedder():
-    return get_embedder(load_settings())
+    return get_extraction_embedder(load_settings())
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from callinsight.config import Settings, Tracker
-from callinsight.embed import Embedder, get_embedder
+from callinsight.embed import Embedder, get_extraction_embedder
+from callinsight.errors import E, ExtractError
 from callinsight.extract.attribution import ChannelReader
 from callinsight.extract.classifier import ObjectionClassifier, load_classifier, ngram_features
 from callinsight.extract.language import entity_pipeline
@@ -35,7 +36,7 @@ from callinsight.extract.trackers import TrackerMatcher
 from callinsight.records import ContentAsset, Finding, Utterance
 
 # Bump when extraction logic changes in a way that should re-analyse stored calls.
-EXTRACTOR_VERSION = "3"
+EXTRACTOR_VERSION = "4"
 # A sentence this likely to be an objection joins a neighbouring objection's quote (chosen on
 # the development set with objection_threshold 0.65: 0.1 to 0.3 find the same objections;
 # 0.3 takes the fewest buyer questions for objection sentences).
@@ -73,6 +74,16 @@ class CallText:
 
     call_id: str
     utterances: Sequence[Utterance]
+
+
+@dataclass(frozen=True, slots=True)
+class AttributionAnswer:
+    """Sentences (batch indexes) that answer an attribution prompt, or volunteer a source."""
+
+    sentences: list[int]
+    asked: bool
+    prompt: int | None = None  # the rep's utterance index, when asked
+    need_channel: bool = False  # volunteered: nothing is kept unless a channel is named
 
 
 def _rep_turn_before(
@@ -165,7 +176,16 @@ class Extractor:
         self.settings = settings
         self.taxonomy = taxonomy or load_taxonomy(settings.taxonomy_dir)
         self.classifier = classifier or load_classifier(settings.classifier_dir)
-        self.embedder = embedder or get_embedder(settings)
+        self.embedder = embedder or get_extraction_embedder(settings)
+        trained_on = self.classifier.meta.get("embedder")
+        if trained_on != self.embedder.label:
+            # The head and the category model read vectors: another model's are noise to them.
+            raise ExtractError(
+                E.E505,
+                path=settings.classifier_dir,
+                trained=trained_on,
+                label=self.embedder.label,
+            )
         self.nlp = cue_pipeline(self.taxonomy)
         self.objections = ObjectionDetector(self.taxonomy, self.classifier, self.embedder)
         self.channels = ChannelReader(
@@ -274,10 +294,18 @@ class Extractor:
                 strict=True,
             )
         )
+        answers: list[AttributionAnswer] = []
         for c, idx in by_call.items():
-            self._answers(
+            found_in = self._answers(
                 calls[c], idx, sentences, texts, docs, questions, prompt_probs, objection_at, add
             )
+            answers.extend(found_in)
+        mentions = self.channels.read_answers(
+            [[texts[i] for i in a.sentences] for a in answers],
+            [[docs[i] for i in a.sentences] for a in answers],
+        )
+        for answer, found_in in zip(answers, mentions, strict=True):
+            self._attribution(answer, found_in, texts, sentences, add)
         # Research answers may have taken sentences back: a run left without its seed goes.
         for run in objection_runs(objection_at, sentences, self.threshold):
             # The run's category adds up the evidence of its sentences, each by its weight;
@@ -321,7 +349,10 @@ class Extractor:
 
     def _answers(
         self, call, idx, sentences, texts, docs, questions, prompt_probs, objection_at, add
-    ) -> None:
+    ) -> list[AttributionAnswer]:
+        """Research answers are added here; attribution answers are returned, to be read
+        together with those of the other calls."""
+        found: list[AttributionAnswer] = []
         utterances = list(call.utterances)
         by_utt: dict[int, list[int]] = {}
         for i in idx:
@@ -346,9 +377,7 @@ class Extractor:
             answer_sentences = [i for t in turns for i in by_utt.get(t, [])]
             if "attribution" in kinds:
                 answered.update(answer_sentences)
-                self._attribution(
-                    answer_sentences, sentences, texts, docs, add, asked=True, prompt=u_index
-                )
+                found.append(AttributionAnswer(answer_sentences, asked=True, prompt=u_index))
             if kinds & {"research", "opinion"}:
                 for i in answer_sentences:
                     if word_count(texts[i]) < 4 or texts[i].rstrip().endswith("?"):
@@ -389,16 +418,8 @@ class Extractor:
         }
         volunteered = sorted(set(volunteered) | neighbours)
         if volunteered:
-            self._attribution(
-                volunteered,
-                sentences,
-                texts,
-                docs,
-                add,
-                asked=False,
-                prompt=None,
-                need_channel=True,
-            )
+            found.append(AttributionAnswer(volunteered, asked=False, need_channel=True))
+        return found
 
     def _answer_turns(
         self, utterances: list[Utterance], at: int, prompted: set[int] = frozenset()
@@ -432,22 +453,15 @@ class Extractor:
                 break
         return turns
 
-    def _attribution(
-        self,
-        idx,
-        sentences,
-        texts,
-        docs,
-        add,
-        asked: bool,
-        prompt: int | None,
-        need_channel: bool = False,
-    ) -> None:
+    def _attribution(self, answer: AttributionAnswer, mentions, texts, sentences, add) -> None:
+        idx = answer.sentences
         if not idx:
             return
-        mentions = self.channels.read([texts[i] for i in idx], [docs[i] for i in idx])
         any_channel = False
-        detail = {"asked": asked, **({"prompt_utterance": prompt} if prompt is not None else {})}
+        detail = {
+            "asked": answer.asked,
+            **({"prompt_utterance": answer.prompt} if answer.prompt is not None else {}),
+        }
         said: set[tuple[int, str]] = set()  # one finding per turn and channel
         for i, found in zip(idx, mentions, strict=True):
             for m in found:
@@ -465,7 +479,7 @@ class Extractor:
                     entity=m.entity or None,
                     detail=detail,
                 )
-        if not any_channel and not need_channel:
+        if not any_channel and not answer.need_channel:
             # Asked, answered, but nothing names a channel ("honestly, no idea"): keep the
             # verbatim answer as channel 'other' so the share of vague answers is visible.
             first = next((i for i in idx if word_count(texts[i]) >= 2), None)
