@@ -19,6 +19,7 @@ from rich.table import Table
 from callinsight.config import load_settings
 from callinsight.content.evaluation import coverage_scores, load_coverage_sets, score_sets
 from callinsight.content.mapping import Thresholds
+from callinsight.embed import get_embedder
 from callinsight.extract import CallText, Extractor
 from callinsight.extract.evaluation import KINDS, load_labelled_calls, score_extraction
 
@@ -131,7 +132,8 @@ def main() -> int:
         "attribution entity accuracy", str(scores.entity_hits), f"{scores.entity_accuracy:.3f}", ""
     )
     console.print(extra)
-    coverage_table(console, args.set or ("dev" if args.dev else "eval"), extractor.embedder)
+    # Coverage maps clusters to assets with the main embedder (MiniLM), not extraction's.
+    coverage_table(console, args.set or ("dev" if args.dev else "eval"), get_embedder(settings))
     if args.errors:
         for call_id, what, text in sorted(scores.errors):
             console.print(f"{call_id} {what:3} {text}", highlight=False, markup=False)
