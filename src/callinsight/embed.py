@@ -55,6 +55,11 @@ class SentenceTransformerEmbedder:
         self._model = self._load(folder, label)
         self.dim = int(self._model.get_embedding_dimension())
 
+    @property
+    def model(self):
+        """The sentence-transformers model itself (distillation reads its layers)."""
+        return self._model
+
     @staticmethod
     def _load(folder: Path, label: str):
         if not (folder / "modules.json").is_file() and not (folder / "config.json").is_file():
@@ -128,15 +133,19 @@ class LazyEmbedder:
 _embedders: dict[str, Embedder] = {}
 
 
+def _one_per_process(key: str, kind: str, settings: Settings) -> Embedder:
+    with _lock:
+        cached = _embedders.get(key)
+    if cached is None:
+        cached = EMBEDDERS.create(kind, settings)
+        with _lock:
+            _embedders[key] = cached
+    return cached
+
+
 def get_embedder(settings: Settings) -> Embedder:
     """One embedder per model per process (loading MiniLM takes seconds)."""
-    with _lock:
-        cached = _embedders.get(settings.embedder)
-    if cached is None:
-        cached = EMBEDDERS.create("sentence-transformers", settings)
-        with _lock:
-            _embedders[settings.embedder] = cached
-    return cached
+    return _one_per_process(settings.embedder, "sentence-transformers", settings)
 
 
 def get_extraction_embedder(settings: Settings) -> Embedder:
@@ -144,13 +153,6 @@ def get_extraction_embedder(settings: Settings) -> Embedder:
     the embedder itself. One per folder per process."""
     if settings.extraction_vectors == "embedder":
         return get_embedder(settings)
-    key = f"static:{settings.static_vectors_dir}"
-    with _lock:
-        cached = _embedders.get(key)
-    if cached is None:
-        import callinsight.static_vectors  # noqa: F401  (registers "static")
+    import callinsight.static_vectors  # noqa: F401  (registers "static")
 
-        cached = EMBEDDERS.create("static", settings)
-        with _lock:
-            _embedders[key] = cached
-    return cached
+    return _one_per_process(f"static:{settings.static_vectors_dir}", "static", settings)

@@ -296,16 +296,15 @@ class Extractor:
         )
         answers: list[AttributionAnswer] = []
         for c, idx in by_call.items():
-            found_in = self._answers(
+            answers += self._answers(
                 calls[c], idx, sentences, texts, docs, questions, prompt_probs, objection_at, add
             )
-            answers.extend(found_in)
         mentions = self.channels.read_answers(
             [[texts[i] for i in a.sentences] for a in answers],
             [[docs[i] for i in a.sentences] for a in answers],
         )
-        for answer, found_in in zip(answers, mentions, strict=True):
-            self._attribution(answer, found_in, texts, sentences, add)
+        for answer, named in zip(answers, mentions, strict=True):
+            self._attribution(answer, named, texts, sentences, add)
         # Research answers may have taken sentences back: a run left without its seed goes.
         for run in objection_runs(objection_at, sentences, self.threshold):
             # The run's category adds up the evidence of its sentences, each by its weight;
