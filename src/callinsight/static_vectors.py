@@ -95,10 +95,14 @@ class StaticEmbedder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not len(texts):
             return np.zeros((0, self.dim), np.float32)
-        pieces = piece_matrix(self._tok, texts, len(self.vectors))
+        # Extraction encodes a turn once per candidate sentence in it: each text once.
+        first: dict[str, int] = {}
+        rows = np.array([first.setdefault(t, len(first)) for t in texts])
+        pieces = piece_matrix(self._tok, list(first), len(self.vectors))
         out = np.asarray(pieces @ self.vectors, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)  # an empty text stays a zero vector
+        out /= np.where(norms == 0, 1.0, norms)  # an empty text stays a zero vector
+        return out[rows]
 
 
 @EMBEDDERS.register("static")

@@ -161,6 +161,37 @@ def test_common_words_are_not_misspelt_names(read):
     assert "paid_ads" not in read("I follow a designer on Instagram and she posted about you.")
 
 
+def test_a_subreddit_is_social(read):
+    found = read("Mostly a thread in r/homelab where people compared backup tools.")
+    assert "social" in found and "community" not in found
+
+
+def test_a_name_that_is_another_channels_term_stays_with_that_channel(read):
+    # "Slack" names the community the post was in, not the post's source.
+    found = read("A guy in the Slack posted a benchmark of dispatch tools and you came out on top.")
+    assert found.get("community") == "Slack"
+    assert found.get("content") != "Slack"
+
+
+def test_a_partners_account_manager_is_the_partner(read):
+    found = read(
+        "Our distributor, Harbor Medical Supply, their account manager Luis keeps telling me "
+        "to look at you."
+    )
+    assert "partner" in found and "existing_relationship" not in found
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "My boss thinks we should be doing a podcast this year.",
+        "We're launching our own newsletter for clients in spring.",
+    ],
+)
+def test_the_prospects_own_media_is_no_channel(read, answer):
+    assert not {"podcast", "content"} & set(read(answer))
+
+
 def test_new_rep_prompts_open_an_answer(extractor):
     turns = [
         Utterance(0, "Rep", "Remind me, how did we get connected?", role="rep"),

@@ -58,3 +58,22 @@ def test_train_writes_a_classifier_that_loads(tmp_path, embedder, taxonomy_dir):
     assert meta["cross_validation"]["objection"]["precision"] > 0.6
     clf = load_classifier(tmp_path / "clf")
     assert clf.meta["counts"]["none"] > 0
+
+
+def test_column_blocks_given_apart_score_as_one_matrix():
+    import numpy as np
+    from scipy import sparse
+
+    from callinsight.extract.classifier import LinearModel
+    from callinsight.extract.objections import category_inputs
+
+    rng = np.random.default_rng(0)
+    model = LinearModel(
+        rng.normal(size=(3, 7)).astype(np.float32), rng.normal(size=3), ("a", "b", "c")
+    )
+    dense = rng.normal(size=(4, 3)).astype(np.float32)
+    ngrams = sparse.random(4, 4, density=0.5, format="csr", random_state=0)
+    joined = model.proba(category_inputs(dense, ngrams))
+    assert np.allclose(model.proba(dense, ngrams), joined, atol=1e-6)
+    with pytest.raises(ValueError, match="6 input columns"):
+        model.proba(dense, ngrams[:, :3])

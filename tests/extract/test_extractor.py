@@ -153,6 +153,30 @@ def test_volunteered_attribution_and_vague_answers(extractor):
     assert not [f for f in found if f.utterance_index == 4]  # their podcast, not attribution
 
 
+def test_a_source_told_mid_call_before_the_words_that_credit_it(extractor):
+    """ "...so the name was already familiar" credits the sentence before it, unasked."""
+    turns = [
+        Utterance(0, REP, "Hi Sam, thanks for making time.", role="rep"),
+        Utterance(1, "Sam", "Sure, happy to.", role="prospect"),
+        *(
+            Utterance(i, REP if i % 2 == 0 else "Sam", f"Filler turn number {i}.", role=role)
+            for i, role in zip(range(2, 12), ["rep", "prospect"] * 5, strict=True)
+        ),
+        Utterance(
+            12,
+            "Sam",
+            "Oh, and I met one of your engineers at the Denver logistics meetup in May. "
+            "So the name was already familiar when your email came in.",
+            role="prospect",
+        ),
+        Utterance(13, "Sam", "Our trucks run late every Friday.", role="prospect"),
+    ]
+    found = _of(extractor.extract("c-mid", turns), "attribution")
+    assert {(f.utterance_index, f.channel) for f in found} >= {(12, "event")}
+    assert all(f.utterance_index == 12 for f in found)
+    assert all(dict(f.detail)["asked"] is False for f in found)
+
+
 def test_quote_times_come_from_word_timings(extractor):
     words = (
         Word(1.0, 1.4, "Fine."),

@@ -1,5 +1,6 @@
 import pytest
 import spacy
+import yaml
 
 from callinsight.errors import ExtractError
 from callinsight.extract.rules import CueMatcher, expand
@@ -19,10 +20,12 @@ def matcher():
     nlp = spacy.blank("en")
     return nlp, CueMatcher(
         nlp,
-        "cues",
         {
-            "price": ["can't afford", "out_of|over ... budget"],
-            "authority": ["sign off|sign-off"],
+            "cues": {
+                "price": ["can't afford", "out_of|over ... budget"],
+                "authority": ["sign off|sign-off"],
+            },
+            "other_cues": {"price": ["budget"]},
         },
     )
 
@@ -41,6 +44,41 @@ def test_cues_match_on_norms(matcher, text, label):
     nlp, cues = matcher
     doc = cues(nlp.make_doc(text))
     assert [s.label_ for s in doc.spans["cues"]] == [label]
+
+
+def test_each_group_keeps_its_own_spans(matcher):
+    nlp, cues = matcher
+    doc = cues(nlp.make_doc("That's way over our annual budget."))
+    assert [(s.text, s.label_) for s in doc.spans["cues"]] == [("over our annual budget", "price")]
+    assert [(s.text, s.label_) for s in doc.spans["other_cues"]] == [("budget", "price")]
+    assert list(cues(nlp.make_doc("Fine.")).spans["other_cues"]) == []
+
+
+def _patterns(node, path=""):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _patterns(value, f"{path}/{key}")
+    elif isinstance(node, list) and path.endswith(("/patterns", "/terms")):
+        for pattern in node:
+            yield path, pattern
+
+
+def test_shipped_patterns_do_not_repeat_a_word_inside_an_alternative(taxonomy_dir):
+    """ "your billboard|your_ad" means "your billboard" or "your your ad": words bind tighter
+    than "|", so an alternative repeating a word before it in its segment is a mistake."""
+    mistakes = []
+    for path in sorted(taxonomy_dir.glob("*.yaml")):
+        for where, pattern in _patterns(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            before: set[str] = set()
+            for slot in pattern.split():
+                if slot == "...":
+                    before = set()
+                    continue
+                options = slot.strip("()").split("|")
+                if any("_" in o and o.split("_")[0] in before for o in options):
+                    mistakes.append(f"{path.name}{where}: {pattern}")
+                before |= {o.split("_")[0] for o in options}
+    assert mistakes == []
 
 
 def test_gap_longer_than_four_words_does_not_match(matcher):

@@ -221,6 +221,13 @@ def _disambiguate(mentions: list, text: str) -> list:
     mentions = _merge_into(mentions, "podcast", {"paid_ads"})
     # A sponsored post on LinkedIn, an ad in a newsletter or on top of Google is paid_ads.
     mentions = _merge_into(mentions, "paid_ads", {"social", "content", "community", "search"})
+    # "Our wholesaler, their account manager": the partner's account manager is the partner.
+    if any(m.channel == "partner" for m in mentions):
+        mentions = [
+            m
+            for m in mentions
+            if not (m.channel == "existing_relationship" and m.cue == "account manager")
+        ]
     # A rep's message on LinkedIn is outbound, not social.
     if any(m.channel == "outbound" for m in mentions):
         mentions = [m for m in mentions if m.channel != "social"]
@@ -458,6 +465,9 @@ class ChannelReader:
                     named.setdefault(known[0], known[1])
             for channel, name in fuzzy:
                 named.setdefault(channel, name)
+            subreddit = _SUBREDDIT.search(text)  # "r/homelab" is one token: no term matches it
+            if subreddit:
+                named.setdefault("social", subreddit.group())
             cues: dict[str, str] = {}
             for span in spans:
                 cues[span.label_] = "|".join(
@@ -475,10 +485,20 @@ class ChannelReader:
                 if ch in named:
                     entity, label = named[ch], "KNOWN"
                 else:
-                    near = ents
+                    # A name that is no more than another channel's term ("someone in the dbt
+                    # Slack posted a benchmark") is that channel's source, not this one's; a
+                    # longer name holding it ("Manufacturing Happy Hour") may still be.
+                    near = [
+                        x
+                        for x in ents
+                        if not any(
+                            o.label_ != ch and o.start_char <= x[0] and x[1] <= o.end_char
+                            for o in spans
+                        )
+                    ]
                     if ch == "referral" and not _PERSON_WORDS.search(span.text):
                         # "raving about Grantmoor": the name after the verb is the seller
-                        near = [x for x in ents if not (0 <= x[0] - e <= 2)]
+                        near = [x for x in near if not (0 <= x[0] - e <= 2)]
                     entity, label = self._entity_and_label(ch, text, s, e, near)
                 mentions.append(ChannelMention(ch, entity, s, e, "rule", cues[ch], label))
             for ch, name in named.items():
@@ -547,16 +567,24 @@ class ChannelReader:
         grams = dict.fromkeys(
             " ".join(words[i : i + n]) for i in range(len(words)) for n in (1, 2, 3)
         )
-        found = []
-        for gram in grams:
-            if len(gram) < 5 or gram in self._canonical:
-                continue
-            if " " in gram and any(w in self._canonical for w in gram.split()):
-                continue
-            hit = process.extractOne(gram, self._names, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
-            if hit:
-                found.append((gram, *self._canonical[hit[0]]))
-        return found
+        grams = [
+            g
+            for g in grams
+            if len(g) >= 5
+            and g not in self._canonical
+            and not (" " in g and any(w in self._canonical for w in g.split()))
+        ]
+        if not grams:
+            return []
+        # Every phrase against every name in one call (scores under the cutoff are 0); the
+        # first best name wins, as it would one phrase at a time.
+        scores = process.cdist(grams, self._names, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+        best = scores.argmax(axis=1)
+        return [
+            (gram, *self._canonical[self._names[j]])
+            for gram, j, row in zip(grams, best, scores, strict=True)
+            if row[j] >= FUZZY_MIN
+        ]
 
 
 def _another_word(gram: str, name: str) -> bool:

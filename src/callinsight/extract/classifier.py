@@ -63,8 +63,17 @@ class LinearModel:
     intercept: np.ndarray
     classes: tuple[str, ...]
 
-    def proba(self, x) -> np.ndarray:
-        z = x @ self.coef.T
+    def proba(self, x, *more) -> np.ndarray:
+        """Class probabilities of the rows of ``x``; ``more`` are further column blocks of the
+        same rows, given apart: joining a dense block to a sparse one costs more than the
+        model (a dense matrix turned sparse is scanned for its non-zeros)."""
+        z = x @ self.coef[:, : x.shape[1]].T
+        at = x.shape[1]
+        for block in more:
+            z = z + block @ self.coef[:, at : at + block.shape[1]].T
+            at += block.shape[1]
+        if at != self.coef.shape[1]:
+            raise ValueError(f"{at} input columns for a model of {self.coef.shape[1]}")
         z = np.asarray(z, dtype=np.float64) + self.intercept
         if len(self.classes) == 2 and z.shape[1] == 1:
             p1 = 1.0 / (1.0 + np.exp(-z[:, 0]))

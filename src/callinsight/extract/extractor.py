@@ -36,7 +36,7 @@ from callinsight.extract.trackers import TrackerMatcher
 from callinsight.records import ContentAsset, Finding, Utterance
 
 # Bump when extraction logic changes in a way that should re-analyse stored calls.
-EXTRACTOR_VERSION = "4"
+EXTRACTOR_VERSION = "5"
 # A sentence this likely to be an objection joins a neighbouring objection's quote (chosen on
 # the development set with objection_threshold 0.65: 0.1 to 0.3 find the same objections;
 # 0.3 takes the fewest buyer questions for objection sentences).
@@ -282,9 +282,14 @@ class Extractor:
         by_call: dict[int, list[int]] = {}
         for i, c in enumerate(owner):
             by_call.setdefault(c, []).append(i)
-        # The prompt model reads every rep sentence of the batch at once: hashing n-grams costs
-        # a fixed ~20 ms per call of the vectorizer, more than the sentences of a call do.
-        rep = [i for i, s in enumerate(sentences) if s.utterance.role == "rep"]
+        # The prompt model reads the rep sentences that can be prompts (questions, or a prompt
+        # cue: see _answers) of the whole batch at once: hashing n-grams costs a fixed ~20 ms
+        # per call of the vectorizer, more than the sentences of a call do.
+        rep = [
+            i
+            for i, s in enumerate(sentences)
+            if s.utterance.role == "rep" and (questions[i] or labels(docs[i], PROMPT_CUES))
+        ]
         prompt_probs = dict(
             zip(
                 rep,
@@ -409,11 +414,12 @@ class Extractor:
         # the channel can fall in neighbouring clauses of one turn.
         in_call = set(idx)
         neighbours = {
-            i + 1
+            j
             for i in volunteered
-            if i + 1 in in_call
-            and sentences[i + 1].utterance is sentences[i].utterance
-            and i + 1 not in answered
+            for j in (i - 1, i + 1)
+            if j in in_call
+            and sentences[j].utterance is sentences[i].utterance
+            and j not in answered
         }
         volunteered = sorted(set(volunteered) | neighbours)
         if volunteered:

@@ -120,7 +120,8 @@ def context_vectors(
 
 
 def category_inputs(context: np.ndarray, ngrams: sparse.csr_matrix) -> sparse.csr_matrix:
-    """The category model's input: the head's context vectors beside the n-grams."""
+    """The category model's input: the head's context vectors beside the n-grams (for
+    training; prediction gives the model the two blocks apart)."""
     return sparse.hstack([sparse.csr_matrix(context), ngrams], format="csr")
 
 
@@ -175,7 +176,7 @@ class ObjectionDetector:
             [rep_turns[i] if rep_turns else "" for i in candidates],
         )
         head = self.classifier.head.proba(context)
-        category = self.classifier.category.proba(category_inputs(context, ngrams[candidates]))
+        category = self.classifier.category.proba(context, ngrams[candidates])
         per_category, negative = self.exemplars.similarities(vectors)
         cats = self.taxonomy.categories
         rule = np.array([[c in cue_labels[i] for c in cats] for i in candidates], dtype=np.float64)

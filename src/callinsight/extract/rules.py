@@ -53,74 +53,80 @@ def expand(pattern: str) -> list[list[str]]:
 
 
 class CueMatcher:
-    """Matches labelled cue patterns and stores the hits as a span group.
+    """Matches labelled cue patterns and stores the hits as span groups, one per key.
 
-    Every phrase goes into one PhraseMatcher (fast at any size); a gapped pattern is then a
-    chain of its segments' hits, each starting at most MAX_GAP tokens after the last ended.
-    (spaCy's Matcher with wildcard tokens did the same ~40x slower on these patterns.)
+    Every phrase of every group goes into one PhraseMatcher (fast at any size, and one pass
+    over the doc for all groups: a component per group cost five passes); a gapped pattern is
+    then a chain of its segments' hits, each starting at most MAX_GAP tokens after the last
+    ended. (spaCy's Matcher with wildcard tokens did the same ~40x slower on these patterns.)
     """
 
-    def __init__(self, nlp: Language, key: str, patterns: Mapping[str, Iterable[str]]) -> None:
-        self.key = key
+    def __init__(self, nlp: Language, groups: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
+        self.keys = list(groups)
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
-        self._segment_ids: dict[str, str] = {}
-        # label -> chains, each chain a list of segment keys (one key per segment)
-        self.chains: list[tuple[str, list[str]]] = []
-        plain: dict[str, list[str]] = {}
+        # first segment id -> (span key, label, the chain's segment ids): a doc's hits then
+        # reach only the chains they can start (there are hundreds)
+        self.chains: dict[str, list[tuple[str, str, list[str]]]] = {}
+        plain: dict[str, list[str]] = {}  # matcher label (key and label) -> phrases
         segment_phrases: dict[str, list[str]] = {}
-        for label, pats in patterns.items():
-            for pattern in pats:
-                segments = expand(pattern)
-                if len(segments) == 1:
-                    plain.setdefault(label, []).extend(segments[0])
-                    continue
-                chain = []
-                for phrases in segments:
-                    seg_key = "§" + "|".join(phrases)
-                    segment_phrases[seg_key] = phrases
-                    chain.append(seg_key)
-                self.chains.append((label, chain))
-        for label, phrases in {**plain, **segment_phrases}.items():
-            self.phrases.add(label, [nlp.make_doc(p) for p in dict.fromkeys(phrases)])
+        for key, patterns in groups.items():
+            for label, pats in patterns.items():
+                for pattern in pats:
+                    segments = expand(pattern)
+                    if len(segments) == 1:
+                        plain.setdefault(f"{key}{_SEP}{label}", []).extend(segments[0])
+                        continue
+                    chain = []
+                    for phrases in segments:
+                        seg_id = _SEGMENT + "|".join(phrases)
+                        segment_phrases[seg_id] = phrases
+                        chain.append(seg_id)
+                    self.chains.setdefault(chain[0], []).append((key, label, chain))
+        for match_label, phrases in {**plain, **segment_phrases}.items():
+            self.phrases.add(match_label, [nlp.make_doc(p) for p in dict.fromkeys(phrases)])
 
     def __call__(self, doc: Doc) -> Doc:
-        hits: set[tuple[str, int, int]] = set()
+        hits: set[tuple[str, str, int, int]] = set()  # (key, label, start, end)
         found: dict[str, list[tuple[int, int]]] = {}
         strings = doc.vocab.strings
         for match_id, s, e in self.phrases(doc):
-            label = strings[match_id]
-            if label.startswith("§"):
-                found.setdefault(label, []).append((s, e))
+            name = strings[match_id]
+            if name.startswith(_SEGMENT):
+                found.setdefault(name, []).append((s, e))
             else:
-                hits.add((label, s, e))
-        if found:
-            for label, chain in self.chains:
-                if chain[0] not in found:
-                    continue
-                for first_start, end in found[chain[0]]:
-                    ends = [end]
-                    for seg in chain[1:]:
-                        ends = [
-                            e2
-                            for s2, e2 in found.get(seg, ())
-                            for e1 in ends
-                            if e1 <= s2 <= e1 + MAX_GAP
-                        ]
-                        if not ends:
-                            break
-                    if ends:
-                        hits.add((label, first_start, min(ends)))
-        doc.spans[self.key] = [
-            Span(doc, s, e, label=label) for label, s, e in sorted(hits, key=lambda h: (h[1], h[2]))
-        ]
+                key, label = name.split(_SEP, 1)
+                hits.add((key, label, s, e))
+        for key, label, chain in (c for first in found for c in self.chains.get(first, ())):
+            for first_start, end in found[chain[0]]:
+                ends = [end]
+                for seg in chain[1:]:
+                    ends = [
+                        e2
+                        for s2, e2 in found.get(seg, ())
+                        for e1 in ends
+                        if e1 <= s2 <= e1 + MAX_GAP
+                    ]
+                    if not ends:
+                        break
+                if ends:
+                    hits.add((key, label, first_start, min(ends)))
+        spans: dict[str, list[Span]] = {key: [] for key in self.keys}
+        for key, label, s, e in sorted(hits, key=lambda h: (h[2], h[3])):
+            spans[key].append(Span(doc, s, e, label=label))
+        for key, group in spans.items():
+            doc.spans[key] = group
         return doc
 
 
-@Language.factory("callinsight_cues", default_config={"key": "cues", "patterns": {}})
+_SEP = "\x1f"  # between the span key and the label in a matcher label
+_SEGMENT = "§"  # starts the matcher label of one segment of a gapped pattern
+
+
+@Language.factory("callinsight_cues", default_config={"groups": {}})
 def make_cue_matcher(
-    nlp: Language, name: str, key: str, patterns: dict[str, list[str]]
+    nlp: Language, name: str, groups: dict[str, dict[str, list[str]]]
 ) -> CueMatcher:
-    return CueMatcher(nlp, key, patterns)
+    return CueMatcher(nlp, groups)
 
 
 # The span groups the cue pipeline writes, and where their patterns come from.
@@ -133,7 +139,7 @@ STATEMENT_CUES = "statement_cues"
 
 
 def cue_pipeline(taxonomy: Taxonomy) -> Language:
-    """A blank English pipeline with one cue component per span group above."""
+    """A blank English pipeline whose cue component writes each span group above."""
     nlp = spacy.blank("en")
     groups = {
         OBJECTION_CUES: {c.name: list(c.patterns) for c in taxonomy.objections.values()},
@@ -149,12 +155,15 @@ def cue_pipeline(taxonomy: Taxonomy) -> Language:
         PROMPT_CUES: {c.name: list(c.patterns) for c in taxonomy.prompts.values()},
         STATEMENT_CUES: {c.name: list(c.patterns) for c in taxonomy.statements.values()},
     }
-    for key, patterns in groups.items():
-        nlp.add_pipe(
-            "callinsight_cues",
-            name=key,
-            config={"key": key, "patterns": {k: v for k, v in patterns.items() if v}},
-        )
+    nlp.add_pipe(
+        "callinsight_cues",
+        config={
+            "groups": {
+                key: {label: pats for label, pats in patterns.items() if pats}
+                for key, patterns in groups.items()
+            }
+        },
+    )
     return nlp
 
 
