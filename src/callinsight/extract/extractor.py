@@ -410,8 +410,9 @@ class Extractor:
                 )
             )
         ]
-        # "I only agreed to this / because Priscilla told me at the ABA Institute": the cue and
-        # the channel can fall in neighbouring clauses of one turn.
+        # "I only agreed to this / because Priscilla told me at the ABA Institute", "I met one
+        # of your guys at the meetup. / So the name was already familiar.": the cue and the
+        # channel can fall in neighbouring clauses of one turn, either way round.
         in_call = set(idx)
         neighbours = {
             j
