@@ -465,7 +465,9 @@ class ChannelReader:
                     named.setdefault(known[0], known[1])
             for channel, name in fuzzy:
                 named.setdefault(channel, name)
-            subreddit = _SUBREDDIT.search(text)  # "r/homelab" is one token: no term matches it
+            # No lexicon term can name "r/homelab": the tokenizer splits it in a sentence
+            # (r, /, homelab) but not as a term alone ("r/").
+            subreddit = _SUBREDDIT.search(text)
             if subreddit:
                 named.setdefault("social", subreddit.group())
             cues: dict[str, str] = {}

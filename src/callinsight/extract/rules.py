@@ -52,6 +52,10 @@ def expand(pattern: str) -> list[list[str]]:
     return out
 
 
+_SEP = "\x1f"  # between the span key and the label in a matcher label
+_SEGMENT = "§"  # starts the matcher label of one segment of a gapped pattern
+
+
 class CueMatcher:
     """Matches labelled cue patterns and stores the hits as span groups, one per key.
 
@@ -116,10 +120,6 @@ class CueMatcher:
         for key, group in spans.items():
             doc.spans[key] = group
         return doc
-
-
-_SEP = "\x1f"  # between the span key and the label in a matcher label
-_SEGMENT = "§"  # starts the matcher label of one segment of a gapped pattern
 
 
 @Language.factory("callinsight_cues", default_config={"groups": {}})
