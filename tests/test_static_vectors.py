@@ -36,6 +36,29 @@ def test_shipped_vectors_load_as_the_extraction_default(static):
     assert static.encode([]).shape == (0, static.dim)
 
 
+def test_pieces_read_word_by_word_are_the_tokenizers_for_the_whole_text(static):
+    from callinsight.static_vectors import piece_ids
+
+    calls = load_labelled_calls(CHECKOUT / "corpora" / "eval" / "calls")
+    texts = [u.text for c in calls[:5] for u in c.utterances] + [
+        "naïve café, résumé — 中文 OK?",
+        "  two  spaces ",
+        "a tab\there and a\nnewline",
+        "no-break\u00a0space",
+        "don’t",
+        "",
+        " ",
+        "x\u0301y \u0301z",
+    ]
+    whole = static._tok.encode_batch([t.replace("’", "'") for t in texts], add_special_tokens=False)
+    known: dict = {}
+    for _ in range(2):  # cold, then with every word known
+        ids, lengths = piece_ids(static._tok, texts, known)
+        assert lengths.tolist() == [len(e.ids) for e in whole]
+        assert ids.tolist() == [i for e in whole for i in e.ids]
+    assert piece_ids(static._tok, [])[0].shape == (0,)
+
+
 def test_static_vectors_stay_close_to_minilm_on_held_out_sentences(static):
     calls = load_labelled_calls(CHECKOUT / "corpora" / "eval" / "calls")
     texts = sorted({s.text for c in calls for u in c.utterances for s in split_sentences(u)})

@@ -39,6 +39,7 @@ from callinsight.registry import EMBEDDERS
 LABEL = "minilm-static"
 VECTORS = "vectors.npz"
 RIDGE = 0.01  # pull towards the prior; 0.01-0.03 fit held-out sentences best (0.001: 0.72)
+PIECE_CACHE = 200_000  # distinct words whose pieces an embedder remembers
 CONTEXT_SENTENCES = 3  # as extraction reads a turn: its last three sentences
 
 
@@ -53,11 +54,51 @@ def _tokenizer():
     return tok
 
 
-def piece_matrix(tok, texts: Sequence[str], vocabulary: int) -> sparse.csr_matrix:
+def piece_ids(
+    tok, texts: Sequence[str], known: dict[str, np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The word-piece ids of all texts end to end, and each text's count of them: what the
+    tokenizer gives for each whole text.
+
+    BERT's normalizer works character by character and its pre-tokenizer always splits at a
+    space, so a text's pieces are its space-separated words' pieces in order: each distinct
+    word goes through the tokenizer once (``known`` keeps them between calls), not every
+    sentence and again every turn that holds it. The ids stay in arrays: a Python int per
+    piece would cost more in allocation (and garbage collection) than the tokenizer.
+    """
+    known = {} if known is None else known
+    index: dict[str, int] = {}
+    occurrences: list[int] = []  # word index of each word of each text, in order
+    words_per_text: list[int] = []
+    for text in texts:
+        n = len(occurrences)
+        for word in text.replace("’", "'").split(" "):
+            if word:
+                occurrences.append(index.setdefault(word, len(index)))
+        words_per_text.append(len(occurrences) - n)
+    new = [w for w in index if w not in known]
+    if new:
+        for word, enc in zip(new, tok.encode_batch(new, add_special_tokens=False), strict=True):
+            known[word] = np.array(enc.ids, dtype=np.int64)
+    pieces = [known[w] for w in index]
+    word_len = np.array([len(p) for p in pieces], dtype=np.int64)
+    word_at = np.cumsum(word_len) - word_len
+    flat = np.concatenate(pieces) if pieces else np.zeros(0, np.int64)
+    occ = np.array(occurrences, dtype=np.int64)
+    lens = word_len[occ]
+    # Gather each occurrence's run of pieces: its word's offset plus 0..len-1.
+    run_at = np.cumsum(lens) - lens
+    gather = np.repeat(word_at[occ] - run_at, lens) + np.arange(int(lens.sum()))
+    text_at = np.repeat(np.arange(len(texts)), words_per_text)
+    lengths = np.bincount(text_at, weights=lens, minlength=len(texts)).astype(np.int64)
+    return flat[gather], lengths
+
+
+def piece_matrix(
+    tok, texts: Sequence[str], vocabulary: int, known: dict[str, np.ndarray] | None = None
+) -> sparse.csr_matrix:
     """(len(texts), vocabulary) matrix: each row averages the text's word pieces."""
-    enc = tok.encode_batch([t.replace("’", "'") for t in texts], add_special_tokens=False)
-    lengths = np.array([len(e.ids) for e in enc], dtype=np.int64)
-    ids = np.fromiter((i for e in enc for i in e.ids), dtype=np.int64, count=lengths.sum())
+    ids, lengths = piece_ids(tok, texts, known)
     weights = np.repeat(1.0 / np.maximum(lengths, 1), lengths)
     indptr = np.concatenate([[0], np.cumsum(lengths)])
     return sparse.csr_matrix(
@@ -87,6 +128,7 @@ class StaticEmbedder:
         self.meta = meta
         self.dim = int(self.vectors.shape[1])
         self._tok = _tokenizer()
+        self._pieces: dict[str, np.ndarray] = {}  # word -> its pieces (see piece_ids)
         if self._tok.get_vocab_size() != len(self.vectors):
             raise ModelError(
                 E.E201, name=str(folder), reason="vectors do not match MiniLM's vocabulary"
@@ -98,7 +140,9 @@ class StaticEmbedder:
         # Extraction encodes a turn once per candidate sentence in it: each text once.
         first: dict[str, int] = {}
         rows = np.array([first.setdefault(t, len(first)) for t in texts])
-        pieces = piece_matrix(self._tok, list(first), len(self.vectors))
+        if len(self._pieces) > PIECE_CACHE:  # a long-running worker's vocabulary keeps growing
+            self._pieces.clear()
+        pieces = piece_matrix(self._tok, list(first), len(self.vectors), self._pieces)
         out = np.asarray(pieces @ self.vectors, dtype=np.float32)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         out /= np.where(norms == 0, 1.0, norms)  # an empty text stays a zero vector

@@ -77,3 +77,26 @@ def test_column_blocks_given_apart_score_as_one_matrix():
     assert np.allclose(model.proba(dense, ngrams), joined, atol=1e-6)
     with pytest.raises(ValueError, match="6 input columns"):
         model.proba(dense, ngrams[:, :3])
+
+
+def test_character_ngrams_by_word_equal_the_vectorizer_exactly():
+    import numpy as np
+
+    from callinsight.extract.classifier import _CHARS, _char_ngrams
+
+    texts = [
+        "that number made my cfo choke.",
+        "  two  spaces,\ta tab\nand a newline ",
+        "",
+        "a",
+        "naïve café — soc 2? soc 2!",
+        "that number, that number",
+    ]
+    ours, theirs = _char_ngrams(texts), _CHARS.transform(texts)
+    assert ours.shape == theirs.shape
+    # Same columns in the same order and the same counts: the features, and the norms built
+    # from them, are bit for bit those the shipped models were trained on.
+    assert np.array_equal(ours.indptr, theirs.indptr)
+    assert np.array_equal(ours.indices, theirs.indices)
+    assert np.array_equal(ours.data, theirs.data)
+    assert _char_ngrams([]).shape == (0, theirs.shape[1])

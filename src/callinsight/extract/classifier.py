@@ -47,10 +47,29 @@ _CHARS = HashingVectorizer(
 )
 
 
+def _char_ngrams(texts: Sequence[str]) -> sparse.csr_matrix:
+    """``_CHARS.transform(texts)``, several times faster: "char_wb" n-grams never cross a
+    space, so a text's counts are the sum of its words', and each distinct word is cut into
+    n-grams once (a batch of sentences repeats most of its words)."""
+    index: dict[str, int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    for r, text in enumerate(texts):
+        for word in text.split():  # as char_wb splits
+            cols.append(index.setdefault(word, len(index)))
+            rows.append(r)
+    if not index:  # the vectorizer refuses an empty batch
+        return sparse.csr_matrix((len(texts), N_FEATURES))
+    words = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=(len(texts), len(index)))
+    x = words @ _CHARS.transform(list(index))
+    x.sort_indices()  # as transform leaves them: the norm then adds up in the same order
+    return x
+
+
 def ngram_features(texts: Sequence[str]) -> sparse.csr_matrix:
     """Hashed word 1-3-grams and character 3-5-grams, log-scaled, unit length."""
     texts = [t.replace("’", "'").lower() for t in texts]
-    x = sparse.hstack([_WORDS.transform(texts), _CHARS.transform(texts)], format="csr")
+    x = sparse.hstack([_WORDS.transform(texts), _char_ngrams(texts)], format="csr")
     x.data = np.log1p(x.data)
     return normalize(x)
 
