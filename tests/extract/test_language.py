@@ -9,6 +9,7 @@ def test_ner_runs_alone_and_still_finds_names():
     # The model's NER carries its own tok2vec: the shared one (for the tagger and parser)
     # would only double the cost.
     assert nlp.pipe_names == ["ner"]
+    assert not nlp.get_pipe("ner").model.ops.use_blis  # numpy's BLAS: see entity_pipeline
     doc = nlp("Dana Whitfield at Copperline Logistics told me about you in Chicago.")
     labels = {e.text: e.label_ for e in doc.ents}
     assert labels.get("Dana Whitfield") == "PERSON"
