@@ -51,7 +51,9 @@ def test_each_group_keeps_its_own_spans(matcher):
     doc = cues(nlp.make_doc("That's way over our annual budget."))
     assert [(s.text, s.label_) for s in doc.spans["cues"]] == [("over our annual budget", "price")]
     assert [(s.text, s.label_) for s in doc.spans["other_cues"]] == [("budget", "price")]
-    assert list(cues(nlp.make_doc("Fine.")).spans["other_cues"]) == []
+    # A group with no spans is not written: five empty groups per sentence cost more than
+    # the matching.
+    assert "other_cues" not in cues(nlp.make_doc("Fine.")).spans
 
 
 def _patterns(node, path=""):
@@ -84,7 +86,7 @@ def test_shipped_patterns_do_not_repeat_a_word_inside_an_alternative(taxonomy_di
 def test_gap_longer_than_four_words_does_not_match(matcher):
     nlp, cues = matcher
     doc = cues(nlp.make_doc("over the next three long quarters our budget"))
-    assert list(doc.spans["cues"]) == []
+    assert list(doc.spans.get("cues", [])) == []
 
 
 def test_default_taxonomy_loads(taxonomy_dir):

@@ -1,5 +1,6 @@
 """The rule pass: a registered spaCy component that matches cue phrases and writes them to
-``doc.spans[key]``, each span labelled with its category, channel or prompt kind.
+``doc.spans[key]`` (a key only when it has spans), each span labelled with its category,
+channel or prompt kind.
 
 Patterns come from the taxonomy files (see ``taxonomy.py`` for their small syntax) and are
 compiled to one PhraseMatcher on token norms, so case, "can't"/"can’t"/"cannot" and similar
@@ -66,7 +67,6 @@ class CueMatcher:
     """
 
     def __init__(self, nlp: Language, groups: Mapping[str, Mapping[str, Iterable[str]]]) -> None:
-        self.keys = list(groups)
         self.phrases = PhraseMatcher(nlp.vocab, attr="NORM")
         # first segment id -> (span key, label, the chain's segment ids): a doc's hits then
         # reach only the chains they can start (there are hundreds)
@@ -86,20 +86,25 @@ class CueMatcher:
                         segment_phrases[seg_id] = phrases
                         chain.append(seg_id)
                     self.chains.setdefault(chain[0], []).append((key, label, chain))
+        # matcher label id -> (span key, label), or (None, segment id): read per hit without
+        # a string lookup
+        self.meaning: dict[int, tuple[str | None, str]] = {}
         for match_label, phrases in {**plain, **segment_phrases}.items():
             self.phrases.add(match_label, [nlp.make_doc(p) for p in dict.fromkeys(phrases)])
+            key, _, label = match_label.partition(_SEP)
+            self.meaning[nlp.vocab.strings[match_label]] = (
+                (None, match_label) if match_label.startswith(_SEGMENT) else (key, label)
+            )
 
     def __call__(self, doc: Doc) -> Doc:
         hits: set[tuple[str, str, int, int]] = set()  # (key, label, start, end)
         found: dict[str, list[tuple[int, int]]] = {}
-        strings = doc.vocab.strings
         for match_id, s, e in self.phrases(doc):
-            name = strings[match_id]
-            if name.startswith(_SEGMENT):
+            key, name = self.meaning[match_id]
+            if key is None:
                 found.setdefault(name, []).append((s, e))
             else:
-                key, label = name.split(_SEP, 1)
-                hits.add((key, label, s, e))
+                hits.add((key, name, s, e))
         for key, label, chain in (c for first in found for c in self.chains.get(first, ())):
             for first_start, end in found[chain[0]]:
                 ends = [end]
@@ -114,9 +119,11 @@ class CueMatcher:
                         break
                 if ends:
                     hits.add((key, label, first_start, min(ends)))
-        spans: dict[str, list[Span]] = {key: [] for key in self.keys}
+        # Only keys with spans are written (read them with ``labels`` or ``doc.spans.get``):
+        # five empty groups per sentence cost more than the matching itself.
+        spans: dict[str, list[Span]] = {}
         for key, label, s, e in sorted(hits, key=lambda h: (h[2], h[3])):
-            spans[key].append(Span(doc, s, e, label=label))
+            spans.setdefault(key, []).append(Span(doc, s, e, label=label))
         for key, group in spans.items():
             doc.spans[key] = group
         return doc
