@@ -33,7 +33,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from callinsight.embed import Embedder
-from callinsight.extract.rules import CHANNEL_TERMS, NOT_A_CHANNEL
+from callinsight.extract.rules import CHANNEL_TERMS, NOT_A_CHANNEL, cue_spans
 from callinsight.extract.taxonomy import Taxonomy
 
 FUZZY_MIN = 88  # rapidfuzz ratio for a misspelt well-known name
@@ -392,7 +392,7 @@ class ChannelReader:
             for gram, channel, name in self._fuzzy_hits(text)
             if not _another_word(gram, name)
         ]
-        return list(doc.spans.get(CHANNEL_TERMS, ())), fuzzy, self._supplier_reps(text)
+        return cue_spans(doc, CHANNEL_TERMS), fuzzy, self._supplier_reps(text)
 
     def read(self, texts: Sequence[str], docs: Sequence[Doc]) -> list[list[ChannelMention]]:
         """The channel mentions of each sentence of one answer (empty when it names none)."""

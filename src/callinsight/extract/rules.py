@@ -106,6 +106,8 @@ class CueMatcher:
             else:
                 hits.add((key, name, s, e))
         for key, label, chain in (c for first in found for c in self.chains.get(first, ())):
+            if not all(seg in found for seg in chain[1:]):
+                continue  # most chains a hit starts lack a later segment altogether
             for first_start, end in found[chain[0]]:
                 ends = [end]
                 for seg in chain[1:]:
@@ -119,7 +121,7 @@ class CueMatcher:
                         break
                 if ends:
                     hits.add((key, label, first_start, min(ends)))
-        # Only keys with spans are written (read them with ``labels`` or ``doc.spans.get``):
+        # Only keys with spans are written (read them with ``cue_spans`` or ``labels``):
         # five empty groups per sentence cost more than the matching itself.
         spans: dict[str, list[Span]] = {}
         for key, label, s, e in sorted(hits, key=lambda h: (h[2], h[3])):
@@ -174,5 +176,11 @@ def cue_pipeline(taxonomy: Taxonomy) -> Language:
     return nlp
 
 
+def cue_spans(doc: Doc, key: str) -> list[Span]:
+    """The spans the cue component wrote under ``key`` (none when it wrote no group)."""
+    groups = doc.spans  # "in" first: a missing key's .get() goes through a KeyError
+    return list(groups[key]) if key in groups else []
+
+
 def labels(doc: Doc, key: str) -> set[str]:
-    return {span.label_ for span in doc.spans.get(key, ())}
+    return {span.label_ for span in cue_spans(doc, key)}
