@@ -207,3 +207,60 @@ def test_new_rep_prompts_open_an_answer(extractor):
         if f.kind == "attribution"
     }
     assert found == {(1, "outbound"), (5, "partner")}
+
+
+def test_one_of_the_sellers_people_met_through_another_source_is_that_source(read):
+    assert set(read("I met one of your people at the Logistics Summit in Denver.")) == {"event"}
+    found = read("They had one of your people on Freight Matters, the podcast, last spring.")
+    assert "podcast" in found and "outbound" not in found
+    assert "outbound" in read("Your rep emailed me after the summit, twice.")
+
+
+def test_a_named_consultant_is_a_referral_a_consulting_firm_a_partner(read):
+    found = read("My consultant, Dana Whitlock, mentioned you when I asked about scheduling.")
+    assert "referral" in found and "partner" not in found
+    assert "partner" in read("Our IT consultants, Northgate Systems, put you on our shortlist.")
+
+
+def test_everyday_words_are_no_run_together_name(read):
+    assert "review_site" not in read("I asked ChatGPT for alternatives to our current tool.")
+    assert "review_site" in read("I found you on AlternativeTo, of all places.")
+
+
+@pytest.mark.parametrize(
+    ("answer", "channel", "not_channel"),
+    [
+        ("I read your reviews on Capterra before the call.", "review_site", "content"),
+        ("We found you in the Canvas app library, with a little badge.", "partner", None),
+        ("My colleague first saw you at the Hannover Messe.", "event", None),
+    ],
+)
+def test_listings_fairs_and_review_reading(read, answer, channel, not_channel):
+    found = read(answer)
+    assert channel in found and not_channel not in found
+
+
+def test_more_rep_prompts_and_volunteered_reasons_open_an_answer(extractor):
+    turns = [
+        Utterance(0, "Rep", "Tell me the story of how Routewise landed in your lap.", role="rep"),
+        Utterance(1, "Kim", "A friend of mine at Dockside swears by you.", role="prospect"),
+        Utterance(2, "Rep", "I'd love to know how Routewise came up for you, Lou.", role="rep"),
+        Utterance(3, "Lou", "Honestly, Capterra.", role="prospect"),
+        Utterance(4, "Rep", "And what made you reply to my email?", role="rep"),
+        Utterance(5, "Lou", "The subject line mentioned our Tulsa depot.", role="prospect"),
+        Utterance(6, "Rep", "Makes sense. How many trucks run out of Tulsa?", role="rep"),
+        Utterance(
+            7,
+            "Kim",
+            "About forty. I also downloaded your fleet benchmark report, that's why I filled "
+            "out the form.",
+            role="prospect",
+        ),
+    ]
+    found = {
+        (f.utterance_index, f.channel)
+        for f in extractor.extract("c-more-prompts", turns)
+        if f.kind == "attribution"
+    }
+    assert {(1, "referral"), (3, "review_site"), (7, "content")} <= found
+    assert (5, "other") in found  # asked, answered, no channel named

@@ -55,6 +55,19 @@ _ENTITY_ORDER = {
     "community": ("ORG", "WORK_OF_ART", "PRODUCT", "EVENT"),
     "outbound": ("PERSON",),
 }
+# Outbound terms that only name one of the seller's people, and where else one meets them.
+_SELLER_PEOPLE = {
+    "colleague of yours", "your colleague", "one of your reps", "one of your people",
+    "your salesperson", "your sales guy", "your sales person", "your rep", "sales rep",
+    "someone from your team", "one of your sales", "your sales guys", "your sales team",
+    "your sales rep", "your account executive", "your ae",
+}  # fmt: skip
+# Partner terms for a profession one may hire as a person, not only as a firm.
+_INDIVIDUAL_PARTNERS = {
+    "consultant", "implementation consultant", "our accountant", "our bookkeeper", "our broker",
+    "our cpa",
+}  # fmt: skip
+_MET_THROUGH = {"event", "podcast", "content", "community"}  # not social: a DM is outreach
 _GENERIC = {
     "linkedin", "google", "you", "your", "we", "i", "us", "they", "our", "today",
     "monday", "tuesday", "wednesday", "thursday", "friday", "last year", "this year",
@@ -96,7 +109,8 @@ _LEADING_RUN = re.compile(r"^[\s,:]*(?:called |named |—\s*|-\s*)?((?:[A-Z][\w'
 _FUNCTION_WORDS = {
     "and", "then", "so", "but", "i", "we", "the", "a", "an", "my", "our", "oh", "well", "yeah",
     "actually", "honestly", "also", "it", "they", "he", "she", "you", "your", "that", "this",
-    "on", "at", "in", "from", "via", "through", "podcast", "blog", "webinar",
+    "on", "at", "in", "from", "via", "through", "podcast", "blog", "webinar", "some", "someone",
+    "somebody", "one",
 }  # fmt: skip
 
 
@@ -228,6 +242,15 @@ def _disambiguate(mentions: list, text: str) -> list:
             for m in mentions
             if not (m.channel == "existing_relationship" and m.cue == "account manager")
         ]
+    # "They had one of your people on" a podcast, "met one of your reps at the expo": one of
+    # the seller's people, met through another source, is that source, not outreach (which
+    # says someone contacted them: "your rep emailed me").
+    if any(m.channel in _MET_THROUGH for m in mentions):
+        mentions = [
+            m
+            for m in mentions
+            if not (m.channel == "outbound" and set(m.cue.split("|")) <= _SELLER_PEOPLE)
+        ]
     # A rep's message on LinkedIn is outbound, not social.
     if any(m.channel == "outbound" for m in mentions):
         mentions = [m for m in mentions if m.channel != "social"]
@@ -258,6 +281,16 @@ def _referral_or_organisation(mentions: list, text: str) -> list:
     you" credit the forum, the assistant, the reseller: beside another source, a referral that
     names no person (a verb only, or the other source's organisation) is dropped; with no
     other source, an organisation recommending is a partner."""
+    # "My consultant, Patty Greene, mentioned you": a partner term naming a person, not a
+    # firm, is that person's referral.
+    # (NER takes some firms for people, "Jack Henry": only a profession one hires as a person
+    # counts.)
+    referred = any(m.channel == "referral" for m in mentions)
+    mentions = [
+        replace(m, channel="referral") if _individual(m) else m
+        for m in mentions
+        if not (referred and _individual(m))
+    ]
     ref = next((m for m in mentions if m.channel == "referral"), None)
     if ref is None:
         return mentions
@@ -275,6 +308,15 @@ def _referral_or_organisation(mentions: list, text: str) -> list:
     if noun and (ref.entity or not crowd):
         return mentions  # "my old boss swears by you, and I saw your booth"
     return [m for m in mentions if m is not ref]
+
+
+def _individual(m: ChannelMention) -> bool:
+    """A partner mention that is one named professional ("my consultant, Patty Greene")."""
+    return (
+        m.channel == "partner"
+        and m.label == "PERSON"
+        and bool(set(m.cue.split("|")) & _INDIVIDUAL_PARTNERS)
+    )
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -390,7 +432,7 @@ class ChannelReader:
         fuzzy = [
             (channel, name)
             for gram, channel, name in self._fuzzy_hits(text)
-            if not _another_word(gram, name)
+            if not _another_word(gram, name) and not _plain_words(gram, name, text)
         ]
         return cue_spans(doc, CHANNEL_TERMS), fuzzy, self._supplier_reps(text)
 
@@ -592,6 +634,15 @@ class ChannelReader:
 def _another_word(gram: str, name: str) -> bool:
     """ "thread" is a word of its own, not "Threads" misspelt: the two differ only by a plural."""
     return gram.rstrip("s") == name.lower().rstrip("s")
+
+
+def _plain_words(gram: str, name: str, text: str) -> bool:
+    """ "alternatives (to)" is everyday English, not "AlternativeTo" misheard: the words a name
+    runs together count as that name only when written as a name, capitalised."""
+    if " " in name or len(re.findall(r"[A-Z][a-z]+|[a-z]+", name)) < 2:
+        return False
+    said = re.search(r"\W+".join(re.escape(w) for w in gram.split()), text, re.I)
+    return said is None or not all(w[:1].isupper() for w in said.group().split())
 
 
 # "Your ad. The one on the back of the trade magazine." / "You messaged me. On LinkedIn."

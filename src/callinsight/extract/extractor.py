@@ -36,7 +36,7 @@ from callinsight.extract.trackers import TrackerMatcher
 from callinsight.records import ContentAsset, Finding, Utterance
 
 # Bump when extraction logic changes in a way that should re-analyse stored calls.
-EXTRACTOR_VERSION = "5"
+EXTRACTOR_VERSION = "6"
 # A sentence this likely to be an objection joins a neighbouring objection's quote (chosen on
 # the development set with objection_threshold 0.65: 0.1 to 0.3 find the same objections;
 # 0.3 takes the fewest buyer questions for objection sentences).
