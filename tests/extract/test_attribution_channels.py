@@ -159,6 +159,8 @@ def test_common_words_are_not_misspelt_names(read):
     found = read("There was a huge discussion thread on the members' forum.")
     assert "social" not in found and "community" in found
     assert "paid_ads" not in read("I follow a designer on Instagram and she posted about you.")
+    # one changed letter in a short name is another word: "being" is no "Bing"
+    assert "search" not in read("Honestly, being in freight this long, a friend told me.")
 
 
 def test_a_subreddit_is_social(read):
@@ -264,3 +266,28 @@ def test_more_rep_prompts_and_volunteered_reasons_open_an_answer(extractor):
     }
     assert {(1, "referral"), (3, "review_site"), (7, "content")} <= found
     assert (5, "other") in found  # asked, answered, no channel named
+
+
+def test_a_turn_that_carries_on_the_answer_is_part_of_it(extractor):
+    def channels(more: str) -> set[tuple[int, str]]:
+        turns = [
+            Utterance(
+                n, "Rep" if n % 2 == 0 else "Ana", text, role="rep" if n % 2 == 0 else "prospect"
+            )
+            for n, text in enumerate(
+                ["Hi Ana.", "Hi!", "How's the quarter?", "Busy.", "Same here.", "Ha.", "Right."]
+            )
+        ]
+        turns += [
+            Utterance(7, "Rep", "So where did you first come across us?", role="rep"),
+            Utterance(
+                8, "Ana", "A colleague at Harbor Freightways swears by you.", role="prospect"
+            ),
+            Utterance(9, "Ana", more, role="prospect"),
+        ]
+        found = extractor.extract("c-carries-on", turns)
+        return {(f.utterance_index, f.channel) for f in found if f.kind == "attribution"}
+
+    assert (9, "search") in channels("Then Bing, and the site came up first.")
+    # without a word that carries on, the same speaker has moved on to something else
+    assert (9, "search") not in channels("Bing is still the default browser on our laptops.")

@@ -37,6 +37,7 @@ from callinsight.extract.rules import CHANNEL_TERMS, NOT_A_CHANNEL, cue_spans
 from callinsight.extract.taxonomy import Taxonomy
 
 FUZZY_MIN = 88  # rapidfuzz ratio for a misspelt well-known name
+FUZZY_NAME_CHARS = 6  # shorter names are matched only as written
 # Cosine to a channel's example answers when no term explains a sentence: a last resort. With
 # the static vectors every similarity it found at 0.55 to 0.65 was wrong (dev, train and eval
 # calls); at 0.7 it fires on 3 of the 100 training calls' answers.
@@ -346,7 +347,9 @@ class ChannelReader:
         for ch in taxonomy.channels.values():
             for name in ch.entities:
                 self._canonical.setdefault(name.lower(), (ch.name, name))
-        self._names = list(self._canonical)
+        # Only names long enough that one changed letter still points at them: "being" is
+        # no misspelt "Bing", "help" no "Yelp".
+        self._names = [n for n in self._canonical if len(n) >= FUZZY_NAME_CHARS]
         self._terms = {ch.name: set(ch.terms) for ch in taxonomy.channels.values()}
         texts, owners = [], []
         for ch in taxonomy.channels.values():

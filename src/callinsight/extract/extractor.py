@@ -119,6 +119,13 @@ def _follows_up(rep_text: str) -> bool:
     )
 
 
+# A turn that carries on the speaker's last one: "And then Bing.", "But what moved you to the
+# top was G2.", "Oh, and my old boss uses you too."
+_GOES_ON = re.compile(
+    r"^\W*(?:(?:oh|um|uh|and|so),?\s+)*(?:and|then|also|but|plus|after that|and after)\b", re.I
+)
+
+
 def _listener(u: Utterance) -> bool:
     return u.role in ("prospect", "unknown")
 
@@ -450,8 +457,11 @@ class Extractor:
                 and not followed_up
                 and u.speaker == previous.speaker
                 and word_count(previous.text) >= STALL_WORDS
+                and not _GOES_ON.match(u.text)
             ):
-                break  # the same speaker went on after a real answer: that is the answer
+                # The same speaker went on after a real answer: that is the answer, unless
+                # the next turn carries on with it ("And then a colleague forwarded...").
+                break
             turns.append(u.index)
             previous = u
             followed_up = False
