@@ -76,11 +76,13 @@ def piece_ids(
             if word:
                 occurrences.append(index.setdefault(word, len(index)))
         words_per_text.append(len(occurrences) - n)
-    new = [w for w in index if w not in known]
+    # Read from ``known`` once: another thread's encode may clear it meanwhile.
+    of = {w: known.get(w) for w in index}
+    new = [w for w, p in of.items() if p is None]
     if new:
         for word, enc in zip(new, tok.encode_batch(new, add_special_tokens=False), strict=True):
-            known[word] = np.array(enc.ids, dtype=np.int64)
-    pieces = [known[w] for w in index]
+            of[word] = known[word] = np.array(enc.ids, dtype=np.int64)
+    pieces = list(of.values())  # in index order
     word_len = np.array([len(p) for p in pieces], dtype=np.int64)
     word_at = np.cumsum(word_len) - word_len
     flat = np.concatenate(pieces) if pieces else np.zeros(0, np.int64)

@@ -14,6 +14,12 @@ from callinsight.extract.taxonomy import load_taxonomy
 from callinsight.records import Utterance
 
 
+def _channels_by_turn(extractor, turns: list[Utterance]) -> set[tuple[int, str]]:
+    """(utterance index, channel) of each attribution finding in a call of these turns."""
+    found = extractor.extract("c-test", turns)
+    return {(f.utterance_index, f.channel) for f in found if f.kind == "attribution"}
+
+
 @pytest.fixture(scope="module")
 def read(embedder):
     """Channel -> entity for an answer (one or more sentences, read together)."""
@@ -203,11 +209,7 @@ def test_new_rep_prompts_open_an_answer(extractor):
         Utterance(4, "Rep", "So what first put us in front of you, Sam?", role="rep"),
         Utterance(5, "Sam", "Our accounting firm suggested we look at you.", role="prospect"),
     ]
-    found = {
-        (f.utterance_index, f.channel)
-        for f in extractor.extract("c-prompts", turns)
-        if f.kind == "attribution"
-    }
+    found = _channels_by_turn(extractor, turns)
     assert found == {(1, "outbound"), (5, "partner")}
 
 
@@ -259,11 +261,7 @@ def test_more_rep_prompts_and_volunteered_reasons_open_an_answer(extractor):
             role="prospect",
         ),
     ]
-    found = {
-        (f.utterance_index, f.channel)
-        for f in extractor.extract("c-more-prompts", turns)
-        if f.kind == "attribution"
-    }
+    found = _channels_by_turn(extractor, turns)
     assert {(1, "referral"), (3, "review_site"), (7, "content")} <= found
     assert (5, "other") in found  # asked, answered, no channel named
 
@@ -285,8 +283,7 @@ def test_a_turn_that_carries_on_the_answer_is_part_of_it(extractor):
             ),
             Utterance(9, "Ana", more, role="prospect"),
         ]
-        found = extractor.extract("c-carries-on", turns)
-        return {(f.utterance_index, f.channel) for f in found if f.kind == "attribution"}
+        return _channels_by_turn(extractor, turns)
 
     assert (9, "search") in channels("Then Bing, and the site came up first.")
     # without a word that carries on, the same speaker has moved on to something else

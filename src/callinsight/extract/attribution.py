@@ -283,9 +283,8 @@ def _referral_or_organisation(mentions: list, text: str) -> list:
     names no person (a verb only, or the other source's organisation) is dropped; with no
     other source, an organisation recommending is a partner."""
     # "My consultant, Patty Greene, mentioned you": a partner term naming a person, not a
-    # firm, is that person's referral.
-    # (NER takes some firms for people, "Jack Henry": only a profession one hires as a person
-    # counts.)
+    # firm, is that person's referral (only a profession one may hire as a person: NER takes
+    # some firms for people, "Jack Henry").
     referred = any(m.channel == "referral" for m in mentions)
     mentions = [
         replace(m, channel="referral") if _individual(m) else m

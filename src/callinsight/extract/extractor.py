@@ -121,9 +121,7 @@ def _follows_up(rep_text: str) -> bool:
 
 # A turn that carries on the speaker's last one: "And then Bing.", "But what moved you to the
 # top was G2.", "Oh, and my old boss uses you too."
-_GOES_ON = re.compile(
-    r"^\W*(?:(?:oh|um|uh|and|so),?\s+)*(?:and|then|also|but|plus|after that|and after)\b", re.I
-)
+_GOES_ON = re.compile(r"^\W*(?:(?:oh|um|uh|so),?\s+)*(?:and|then|also|but|plus|after that)\b", re.I)
 
 
 def _listener(u: Utterance) -> bool:
