@@ -288,3 +288,8 @@ def test_a_turn_that_carries_on_the_answer_is_part_of_it(extractor):
     assert (9, "search") in channels("Then Bing, and the site came up first.")
     # without a word that carries on, the same speaker has moved on to something else
     assert (9, "search") not in channels("Bing is still the default browser on our laptops.")
+
+
+def test_a_contraction_opening_the_sentence_is_no_name(read):
+    # "I've", capitalised at the start, is no title run naming the content
+    assert read("I've read your guide on dock scheduling.")["content"] != "I've"

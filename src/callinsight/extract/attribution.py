@@ -111,7 +111,7 @@ _FUNCTION_WORDS = {
     "and", "then", "so", "but", "i", "we", "the", "a", "an", "my", "our", "oh", "well", "yeah",
     "actually", "honestly", "also", "it", "they", "he", "she", "you", "your", "that", "this",
     "on", "at", "in", "from", "via", "through", "podcast", "blog", "webinar", "some", "someone",
-    "somebody", "one",
+    "somebody", "one", "i've", "i'm", "i'd", "i'll", "we've", "we're", "we'd", "it's", "that's",
 }  # fmt: skip
 
 
