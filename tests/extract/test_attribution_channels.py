@@ -293,3 +293,34 @@ def test_a_turn_that_carries_on_the_answer_is_part_of_it(extractor):
 def test_a_contraction_opening_the_sentence_is_no_name(read):
     # "I've", capitalised at the start, is no title run naming the content
     assert read("I've read your guide on dock scheduling.")["content"] != "I've"
+
+
+def test_what_someone_said_you_would_do_is_no_referral(read):
+    assert "referral" not in read("Dale mentioned you'd be storing our network maps.")
+    assert "referral" in read("Dale mentioned you when we were comparing tools.")
+
+
+def test_a_few_words_are_not_matched_to_example_answers(read):
+    # similarity to example answers is a last resort, for a sentence with something in it
+    assert read("So I clicked.") == {}
+
+
+def test_a_source_told_again_unasked_later_is_the_one_already_credited(extractor):
+    turns = [
+        Utterance(0, "Rep", "How did you hear about us?", role="rep"),
+        Utterance(1, "Joe", "Your billboard on the I-5, every single morning.", role="prospect"),
+        Utterance(2, "Rep", "Ha, good. What does dispatch look like today?", role="rep"),
+        Utterance(3, "Joe", "Whiteboards and a lot of yelling.", role="prospect"),
+        Utterance(4, "Rep", "Got it. Who else weighs in on this?", role="rep"),
+        Utterance(
+            5,
+            "Joe",
+            "My ops lead. Honestly, I saw your billboard again and figured why not.",
+            role="prospect",
+        ),
+        Utterance(6, "Rep", "Makes sense.", role="rep"),
+        Utterance(7, "Joe", "Also my friend at Dockside swears by you.", role="prospect"),
+    ]
+    found = _channels_by_turn(extractor, turns)
+    assert (1, "paid_ads") in found and (5, "paid_ads") not in found
+    assert (7, "referral") in found  # a new source, unasked, still counts

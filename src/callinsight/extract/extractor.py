@@ -313,7 +313,25 @@ class Extractor:
             [[texts[i] for i in a.sentences] for a in answers],
             [[docs[i] for i in a.sentences] for a in answers],
         )
+        # Where each call first names each channel, in any answer: a source told unasked
+        # again later ("so between the billboard and Eddie...") is the one already credited.
+        first_named: dict[tuple[int, str], int] = {}
         for answer, named in zip(answers, mentions, strict=True):
+            for i, found_in in zip(answer.sentences, named, strict=True):
+                for m in found_in:
+                    key = (owner[i], m.channel)
+                    at = sentences[i].utterance.index
+                    first_named[key] = min(first_named.get(key, at), at)
+        for answer, named in zip(answers, mentions, strict=True):
+            if not answer.asked:
+                named = [
+                    [
+                        m
+                        for m in found_in
+                        if first_named[(owner[i], m.channel)] >= sentences[i].utterance.index
+                    ]
+                    for i, found_in in zip(answer.sentences, named, strict=True)
+                ]
             self._attribution(answer, named, texts, sentences, add)
         # Research answers may have taken sentences back: a run left without its seed goes.
         for run in objection_runs(objection_at, sentences, self.threshold):
