@@ -324,3 +324,15 @@ def test_a_source_told_again_unasked_later_is_the_one_already_credited(extractor
     found = _channels_by_turn(extractor, turns)
     assert (1, "paid_ads") in found and (5, "paid_ads") not in found
     assert (7, "referral") in found  # a new source, unasked, still counts
+
+
+def test_a_half_recognised_question_gives_no_vague_answer(extractor):
+    # The prompt model gives "Who was first?" 0.68 for "how did you hear about us": enough to
+    # read a source in the answer, not to file "Doesn't matter." as a vague one.
+    turns = [
+        Utterance(0, "Rep", "Thanks for making time.", role="rep"),
+        Utterance(1, "Kai", "Sure. We looked at three tools and you were second.", role="prospect"),
+        Utterance(2, "Rep", "Second, I'll take it. Who was first?", role="rep"),
+        Utterance(3, "Kai", "Doesn't matter now.", role="prospect"),
+    ]
+    assert not {f for f in _channels_by_turn(extractor, turns) if f[0] == 3}

@@ -388,15 +388,20 @@ class Extractor:
         rep_idx = [i for i in idx if sentences[i].utterance.role == "rep"]
         classes = self.classifier.prompts.classes
         prompts: dict[int, set[str]] = {}  # utterance index -> prompt kinds
+        sure: set[int] = set()  # utterances surely asking how they heard (a cue, or p >= 0.8)
         for i in rep_idx:
             kinds = set(labels(docs[i], PROMPT_CUES))
+            certain = "attribution" in kinds
             if questions[i] or kinds:
                 for j, cls in enumerate(classes):
                     least = ATTRIBUTION_PROMPT_MIN if cls == "attribution_prompt" else PROMPT_MIN
                     if cls in _PROMPT_KINDS and prompt_probs[i][j] >= least:
                         kinds.add(_PROMPT_KINDS[cls])
+                        certain |= cls == "attribution_prompt" and prompt_probs[i][j] >= PROMPT_MIN
             if kinds and (questions[i] or word_count(texts[i]) <= 20):
                 prompts.setdefault(sentences[i].utterance.index, set()).update(kinds)
+                if certain:
+                    sure.add(sentences[i].utterance.index)
 
         answered: set[int] = set()  # sentences already read as part of an attribution answer
         for u_index, kinds in sorted(prompts.items()):
@@ -404,7 +409,16 @@ class Extractor:
             answer_sentences = [i for t in turns for i in by_utt.get(t, [])]
             if "attribution" in kinds:
                 answered.update(answer_sentences)
-                found.append(AttributionAnswer(answer_sentences, asked=True, prompt=u_index))
+                # A question the model only half recognises ("Want me to set up a trial?")
+                # counts when its answer names a source: no vague `other` from it.
+                found.append(
+                    AttributionAnswer(
+                        answer_sentences,
+                        asked=True,
+                        prompt=u_index,
+                        need_channel=u_index not in sure,
+                    )
+                )
             if kinds & {"research", "opinion"}:
                 for i in answer_sentences:
                     if word_count(texts[i]) < 4 or texts[i].rstrip().endswith("?"):
