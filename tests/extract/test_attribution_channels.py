@@ -336,3 +336,11 @@ def test_a_half_recognised_question_gives_no_vague_answer(extractor):
         Utterance(3, "Kai", "Doesn't matter now.", role="prospect"),
     ]
     assert not {f for f in _channels_by_turn(extractor, turns) if f[0] == 3}
+
+
+def test_a_referral_is_not_named_after_the_fair_it_happened_at(read):
+    # NER reads the fair as an organisation beside "my colleague": that is no referral's name
+    found = read("I saw you first on the Hannover Messe, my colleague grabbed a flyer.")
+    assert found.get("event") == "Hannover Messe" and "referral" not in found
+    found = read("My colleague at Siemens told me about you at the Hannover Messe.")
+    assert found.get("event") == "Hannover Messe" and found.get("referral") != "Hannover Messe"

@@ -25,9 +25,9 @@ FLOORS = {  # reached with the static vectors: P 0.886, R 0.816, category 0.805,
 
 
 # The channel rules are written from the development and training calls' errors: their gains
-# there (development set 0.909 when pinned) are pinned too, as the evaluation set's floor alone
+# there (development set 0.923 when pinned) are pinned too, as the evaluation set's floor alone
 # would not notice them all undone.
-DEV_CHANNEL_FLOOR = 0.90
+DEV_CHANNEL_FLOOR = 0.915
 
 
 @pytest.fixture(scope="module")

@@ -270,7 +270,10 @@ def _disambiguate(mentions: list, text: str) -> list:
         if not (
             m.cue
             and any(
-                o is not m and o.entity and all(t in o.entity.lower() for t in m.cue.split("|"))
+                o is not m
+                and o.channel != "referral"  # a person's referral is named after no show or fair
+                and o.entity
+                and all(t in o.entity.lower() for t in m.cue.split("|"))
                 for o in mentions
             )
         )
