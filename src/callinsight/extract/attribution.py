@@ -15,10 +15,12 @@ statement cues together with a channel term in the same sentence.
 5. Disambiguation, where one sentence names a channel and the medium it came through: an ad
    (on LinkedIn, YouTube, in a newsletter, at the top of Google) is paid_ads, an ad on a podcast
    is the podcast; a rep's message on LinkedIn is outbound; a webinar or panel where a checklist
-   was handed out is the event; a supplier, reseller or integrator "recommending" is partner,
-   and an organisation alone is no person's referral. A negated term ("the first result that
-   wasn't an ad") names nothing, and a vague answer ("couldn't tell you, possibly an event")
-   is only `other`: hedged guesses after it credit no channel.
+   was handed out is the event; one of the seller's people met at an event or on a podcast is
+   that source, not outreach; a supplier, reseller or integrator "recommending" is partner,
+   an organisation alone is no person's referral, and a named consultant who mentions you is.
+   A negated term ("the first result that wasn't an ad") names nothing, and a vague answer
+   ("couldn't tell you, possibly an event") is only `other`: hedged guesses after it credit no
+   channel.
 """
 
 from __future__ import annotations

@@ -470,8 +470,9 @@ class Extractor:
         """Utterance indexes of the prospect's answer to the prompt at position ``at``.
 
         The answer is the next prospect turn, plus the turns after it that continue it: after a
-        brief rep follow-up ("oh nice, which episode?"), from a second prospect chiming in, or
-        after a first turn that only stalled ("good question").
+        brief rep follow-up ("oh nice, which episode?"), from a second prospect chiming in,
+        after a first turn that only stalled ("good question"), or the same speaker carrying on
+        ("And then Bing.").
         """
         turns: list[int] = []
         previous: Utterance | None = None  # the last answer turn
