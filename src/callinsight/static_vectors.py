@@ -40,7 +40,6 @@ LABEL = "minilm-static"
 VECTORS = "vectors.npz"
 RIDGE = 0.01  # pull towards the prior; 0.01-0.03 fit held-out sentences best (0.001: 0.72)
 PIECE_CACHE = 200_000  # distinct words whose pieces an embedder remembers
-CONTEXT_SENTENCES = 3  # as extraction reads a turn: its last three sentences
 
 
 def _tokenizer():
@@ -164,6 +163,7 @@ def distillation_texts(corpora: Path) -> list[str]:
     turns, the labelled phrases and prompts, the taxonomy's examples, the demo library. Never
     the development or evaluation calls: they measure the result."""
     from callinsight.extract.evaluation import load_labelled_calls
+    from callinsight.extract.objections import CONTEXT_SENTENCES  # a turn as extraction reads it
     from callinsight.extract.sentences import last_sentences, split_sentences
 
     texts: list[str] = []

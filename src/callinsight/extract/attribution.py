@@ -254,9 +254,7 @@ def _disambiguate(mentions: list, text: str) -> list:
     # says someone contacted them: "your rep emailed me").
     if any(m.channel in _MET_THROUGH for m in mentions):
         mentions = [
-            m
-            for m in mentions
-            if not (m.channel == "outbound" and set(m.cue.split("|")) <= _SELLER_PEOPLE)
+            m for m in mentions if not (m.channel == "outbound" and m.cue_terms <= _SELLER_PEOPLE)
         ]
     # A rep's message on LinkedIn is outbound, not social.
     if any(m.channel == "outbound" for m in mentions):
@@ -275,7 +273,7 @@ def _disambiguate(mentions: list, text: str) -> list:
                 o is not m
                 and o.channel != "referral"  # a person's referral is named after no show or fair
                 and o.entity
-                and all(t in o.entity.lower() for t in m.cue.split("|"))
+                and all(t in o.entity.lower() for t in m.cue_terms)
                 for o in mentions
             )
         )
@@ -322,9 +320,7 @@ def _referral_or_organisation(mentions: list, text: str) -> list:
 def _individual(m: ChannelMention) -> bool:
     """A partner mention that is one named professional ("my consultant, Patty Greene")."""
     return (
-        m.channel == "partner"
-        and m.label == "PERSON"
-        and bool(set(m.cue.split("|")) & _INDIVIDUAL_PARTNERS)
+        m.channel == "partner" and m.label == "PERSON" and bool(m.cue_terms & _INDIVIDUAL_PARTNERS)
     )
 
 
@@ -342,6 +338,11 @@ class ChannelMention:
     method: str  # rule | similarity
     cue: str = ""  # the lexicon terms that named the channel, lower case, joined by "|"
     label: str = ""  # where the entity came from: an NER label, or KNOWN for a listed name
+
+    @property
+    def cue_terms(self) -> set[str]:
+        """The lexicon terms of ``cue``, apart."""
+        return set(self.cue.split("|")) if self.cue else set()
 
 
 class ChannelReader:

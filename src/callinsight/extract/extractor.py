@@ -124,6 +124,37 @@ def _follows_up(rep_text: str) -> bool:
 _GOES_ON = re.compile(r"^\W*(?:(?:oh|um|uh|so),?\s+)*(?:and|then|also|but|plus|after that)\b", re.I)
 
 
+def _without_retold(
+    answers: Sequence[AttributionAnswer],
+    mentions: list[list[list]],
+    sentences: Sequence[Sentence],
+    owner: Sequence[int],
+) -> list[list[list]]:
+    """Each answer's channel mentions, less those of an unasked answer that name a channel the
+    call named in an earlier turn: a source told again later ("so between the billboard and
+    Eddie...") is the one already credited."""
+    first_named: dict[tuple[int, str], int] = {}  # (call, channel) -> first utterance index
+    for answer, named in zip(answers, mentions, strict=True):
+        for i, found_in in zip(answer.sentences, named, strict=True):
+            for m in found_in:
+                key, at = (owner[i], m.channel), sentences[i].utterance.index
+                first_named[key] = min(first_named.get(key, at), at)
+
+    def kept(i: int, found_in: list) -> list:
+        return [
+            m
+            for m in found_in
+            if first_named[(owner[i], m.channel)] >= sentences[i].utterance.index
+        ]
+
+    return [
+        named
+        if answer.asked
+        else [kept(i, found_in) for i, found_in in zip(answer.sentences, named, strict=True)]
+        for answer, named in zip(answers, mentions, strict=True)
+    ]
+
+
 def _listener(u: Utterance) -> bool:
     return u.role in ("prospect", "unknown")
 
@@ -313,25 +344,9 @@ class Extractor:
             [[texts[i] for i in a.sentences] for a in answers],
             [[docs[i] for i in a.sentences] for a in answers],
         )
-        # Where each call first names each channel, in any answer: a source told unasked
-        # again later ("so between the billboard and Eddie...") is the one already credited.
-        first_named: dict[tuple[int, str], int] = {}
-        for answer, named in zip(answers, mentions, strict=True):
-            for i, found_in in zip(answer.sentences, named, strict=True):
-                for m in found_in:
-                    key = (owner[i], m.channel)
-                    at = sentences[i].utterance.index
-                    first_named[key] = min(first_named.get(key, at), at)
-        for answer, named in zip(answers, mentions, strict=True):
-            if not answer.asked:
-                named = [
-                    [
-                        m
-                        for m in found_in
-                        if first_named[(owner[i], m.channel)] >= sentences[i].utterance.index
-                    ]
-                    for i, found_in in zip(answer.sentences, named, strict=True)
-                ]
+        for answer, named in zip(
+            answers, _without_retold(answers, mentions, sentences, owner), strict=True
+        ):
             self._attribution(answer, named, texts, sentences, add)
         # Research answers may have taken sentences back: a run left without its seed goes.
         for run in objection_runs(objection_at, sentences, self.threshold):
