@@ -344,3 +344,34 @@ def test_a_referral_is_not_named_after_the_fair_it_happened_at(read):
     assert found.get("event") == "Hannover Messe" and "referral" not in found
     found = read("My colleague at Siemens told me about you at the Hannover Messe.")
     assert found.get("event") == "Hannover Messe" and found.get("referral") != "Hannover Messe"
+
+
+def test_a_rep_offering_sources_keeps_the_answer_going(extractor):
+    def channels(follow_up: str) -> set[tuple[int, str]]:
+        turns = [
+            Utterance(0, "Rep", "Before I start, how did we get on your radar?", role="rep"),
+            Utterance(1, "Tasha", "Oh man, honestly, no clue.", role="prospect"),
+            Utterance(2, "Rep", follow_up, role="rep"),
+            Utterance(3, "Tasha", "Oh wait. Podcast, yes! The Landlord Hour.", role="prospect"),
+        ]
+        return _channels_by_turn(extractor, turns)
+
+    # a long follow-up question that offers sources is still about how they heard
+    assert (3, "podcast") in channels(
+        "Ha, fair enough. Anything ring a bell, maybe a podcast or an event?"
+    )
+    # a long question about something else is the rep moving on
+    assert (3, "podcast") not in channels(
+        "Ha, fair enough. So how do maintenance requests come in for you today?"
+    )
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "My buddy Mike, he runs safety for a framing outfit, says just get the thing.",
+        "A mate of mine at the council says you saved her a fortnight.",
+    ],
+)
+def test_a_friend_by_any_name_is_a_referral(read, answer):
+    assert "referral" in read(answer)

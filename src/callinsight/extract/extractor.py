@@ -29,7 +29,14 @@ from callinsight.extract.classifier import ObjectionClassifier, load_classifier,
 from callinsight.extract.language import entity_pipeline
 from callinsight.extract.mentions import AssetLinker
 from callinsight.extract.objections import ObjectionDetector, ObjectionScore
-from callinsight.extract.rules import PROMPT_CUES, STATEMENT_CUES, cue_pipeline, labels
+from callinsight.extract.rules import (
+    CHANNEL_TERMS,
+    PROMPT_CUES,
+    STATEMENT_CUES,
+    cue_pipeline,
+    cue_spans,
+    labels,
+)
 from callinsight.extract.sentences import Sentence, split_sentences, word_count
 from callinsight.extract.taxonomy import Taxonomy, load_taxonomy
 from callinsight.extract.trackers import TrackerMatcher
@@ -418,9 +425,21 @@ class Extractor:
                 if certain:
                     sure.add(sentences[i].utterance.index)
 
+        # "Anything ring a bell, maybe a podcast or an event?": a rep question offering
+        # sources keeps an attribution answer going, however long.
+        offers = {
+            sentences[i].utterance.index
+            for i in rep_idx
+            if questions[i] and cue_spans(docs[i], CHANNEL_TERMS)
+        }
         answered: set[int] = set()  # sentences already read as part of an attribution answer
         for u_index, kinds in sorted(prompts.items()):
-            turns = self._answer_turns(utterances, position[u_index], set(prompts))
+            turns = self._answer_turns(
+                utterances,
+                position[u_index],
+                set(prompts),
+                offers if "attribution" in kinds else set(),
+            )
             answer_sentences = [i for t in turns for i in by_utt.get(t, [])]
             if "attribution" in kinds:
                 answered.update(answer_sentences)
@@ -480,21 +499,29 @@ class Extractor:
         return found
 
     def _answer_turns(
-        self, utterances: list[Utterance], at: int, prompted: set[int] = frozenset()
+        self,
+        utterances: list[Utterance],
+        at: int,
+        prompted: set[int] = frozenset(),
+        offers: set[int] = frozenset(),
     ) -> list[int]:
         """Utterance indexes of the prospect's answer to the prompt at position ``at``.
 
         The answer is the next prospect turn, plus the turns after it that continue it: after a
-        brief rep follow-up ("oh nice, which episode?"), from a second prospect chiming in,
-        after a first turn that only stalled ("good question"), or the same speaker carrying on
-        ("And then Bing.").
+        brief rep follow-up ("oh nice, which episode?") or a rep question in ``offers`` that
+        suggests sources ("anything ring a bell, a podcast maybe?"), from a second prospect
+        chiming in, after a first turn that only stalled ("good question"), or the same speaker
+        carrying on ("And then Bing.").
         """
         turns: list[int] = []
         previous: Utterance | None = None  # the last answer turn
         followed_up = False
         for u in utterances[at + 1 :]:
             if not _listener(u):
-                if turns and (u.index in prompted or not _follows_up(u.text)):
+                goes_on = _follows_up(u.text) or (
+                    u.index in offers and word_count(u.text) <= FOLLOW_UP_WORDS
+                )
+                if turns and (u.index in prompted or not goes_on):
                     break  # the rep moved on
                 followed_up = bool(turns)
                 continue
