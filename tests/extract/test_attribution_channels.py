@@ -375,3 +375,99 @@ def test_a_rep_offering_sources_keeps_the_answer_going(extractor):
 )
 def test_a_friend_by_any_name_is_a_referral(read, answer):
     assert "referral" in read(answer)
+
+
+def _call(*texts: str) -> list[Utterance]:
+    """A call alternating rep and prospect, the rep first."""
+    return [
+        Utterance(n, "Rep" if n % 2 == 0 else "Sam", t, role="rep" if n % 2 == 0 else "prospect")
+        for n, t in enumerate(texts)
+    ]
+
+
+def test_a_source_told_in_the_opening_turn_needs_no_cue(extractor):
+    found = _channels_by_turn(
+        extractor,
+        _call(
+            "Hi Frank, Leah from Axlecast, thanks for making time.",
+            "Yeah hi. Your COO was on the Fleet Forward podcast and I nearly drove into a ditch.",
+            "Ha, glad to hear it. What does your inspection process look like?",
+            "Paper. Lots of paper.",
+        ),
+    )
+    assert (1, "podcast") in found
+
+
+def test_the_seller_named_in_the_reps_introduction_counts_as_the_seller(extractor):
+    opening = (
+        "Look, my brother-in-law runs an electrical outfit and every Thanksgiving it's "
+        "Fieldbell this, Fieldbell that."
+    )
+    found = _channels_by_turn(
+        extractor, _call("Hi Stan, Dana from Fieldbell.", opening, "Ha. How many trucks?", "Six.")
+    )
+    assert (1, "referral") in found
+    other_seller = _channels_by_turn(
+        extractor, _call("Hi Stan, Dana from Pipewise.", opening, "Ha. How many trucks?", "Six.")
+    )
+    assert (1, "referral") not in other_seller
+
+
+def test_an_opening_turn_without_the_seller_or_a_source_is_small_talk(extractor):
+    found = _channels_by_turn(
+        extractor,
+        _call(
+            "Hi Ingrid, Mateo from Layerworks. Thanks for making time.",
+            "Sure. My colleague Ana might join late, she's at our Google training. I've read "
+            "your capabilities page.",
+            "Will do. What are you trying to get printed?",
+            "Titanium prototypes.",
+        ),
+    )
+    assert found == set()
+
+
+def test_a_long_statement_closing_the_reps_turn_with_a_cue_is_the_question(extractor):
+    found = _channels_by_turn(
+        extractor,
+        _call(
+            "Thanks for coming, everyone.",
+            "Thanks for having us.",
+            "Great. I'm always curious what leads a city to reach out, so I'd love to hear how "
+            "Permitpath came to your attention.",
+            "It came up in the MuniTech Slack, the group for municipal IT directors.",
+        ),
+    )
+    assert (3, "community") in found
+
+
+def test_a_research_answer_tells_a_source_only_when_it_names_the_seller(extractor):
+    def found(answer: str) -> set[tuple[int, str]]:
+        return _channels_by_turn(
+            extractor,
+            _call(
+                "Hi Tessa, Ahmed from Prepline.",
+                "Hi.",
+                "Besides us, did you look at anything else?",
+                answer,
+            ),
+        )
+
+    assert not found("I asked ChatGPT to build me a food-cost spreadsheet template.")
+    assert (3, "ai_assistant") in found(
+        "I asked ChatGPT for inventory apps and it named you first."
+    )
+
+
+def test_being_a_customer_already_is_told_whenever_it_comes_up(extractor):
+    turns = _call(
+        "Hi Dana, Priya from Heartbeat.",
+        "Hi.",
+        "Heartbeat runs pulse surveys by text every month.",
+        "By text is good. And actually, we already use Heartbeat Kudos for recognition.",
+        "Great.",
+        "And we already use Slack for everything else.",
+    )
+    found = _channels_by_turn(extractor, turns)
+    assert (3, "existing_relationship") in found
+    assert (5, "existing_relationship") not in found  # not the seller's product

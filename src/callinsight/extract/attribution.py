@@ -84,12 +84,14 @@ _GENERIC = {
 _REFERRER_NOUNS = (
     "colleague", "coworker", "co-worker", "friend", "peer", "boss", "investor", "board member",
     "advisor", "adviser", "mentor", "someone i know", "a contact", "my network", "counterpart",
-    "client", "customer", "over at", "she ", "he ",
+    "client", "customer", "over at", "she ", "he ", "buddy", "buddie", "pal", "mate",
+    "on our board", "on my board",
 )  # fmt: skip
 _ROLES = (
     "director", "manager", "ceo", "cfo", "coo", "cto", "vp", "head of", "president", "owner",
     "founder", "chair", "lp", "lps", "franchisee", "neighbor", "neighbour", "brother", "sister",
-    "cousin", "wife", "husband", "partner at", "principal", "superintendent", "super",
+    "cousin", "uncle", "aunt", "wife", "husband", "partner at", "principal", "superintendent",
+    "super",
 )  # fmt: skip
 _PERSON_WORDS = re.compile(
     r"\b(?:" + "|".join(re.escape(w.strip()) for w in (*_REFERRER_NOUNS, *_ROLES)) + r")s?\b", re.I

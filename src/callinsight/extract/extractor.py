@@ -31,6 +31,7 @@ from callinsight.extract.mentions import AssetLinker
 from callinsight.extract.objections import ObjectionDetector, ObjectionScore
 from callinsight.extract.rules import (
     CHANNEL_TERMS,
+    NOT_A_CHANNEL,
     PROMPT_CUES,
     STATEMENT_CUES,
     cue_pipeline,
@@ -43,7 +44,7 @@ from callinsight.extract.trackers import TrackerMatcher
 from callinsight.records import ContentAsset, Finding, Utterance
 
 # Bump when extraction logic changes in a way that should re-analyse stored calls.
-EXTRACTOR_VERSION = "6"
+EXTRACTOR_VERSION = "7"
 # A sentence this likely to be an objection joins a neighbouring objection's quote (chosen on
 # the development set with objection_threshold 0.65: 0.1 to 0.3 find the same objections;
 # 0.3 takes the fewest buyer questions for objection sentences).
@@ -68,6 +69,18 @@ BACKCHANNEL_WORDS = 8  # "oh nice, love that." keeps the answer going
 # "I saw your billboard" says how someone got here near a call's start, not later on.
 EARLY_TURNS = 6  # a first answer turn shorter than this ("good question") only stalls
 PHATIC_WORDS = 8  # phatic cue in a question this short: not a buyer question
+# The prospect's first turns, before the rep asks anything of substance, are where people say
+# how they got here unprompted ("Downloaded your guide, filled out the form. Here we are.").
+OPENING_TURNS = 2
+STATEMENT_PROMPT_WORDS = 20  # a longer rep statement is talk, not a question in disguise
+CLOSING_PROMPT_WORDS = 35  # ...unless it ends the turn with a cue: the prospect answers it
+_SELLER_WORDS = re.compile(r"\b(?:you|your|yours|you'?re|you'?d|you'?ve|y'?all)\b", re.I)
+# "I've read your capabilities page. Skip the overview.": having read something of the
+# seller's before a call names no source; the piece itself would ("your ROI guide").
+_NO_SOURCE = {"read your"}
+_THANKS = re.compile(r"\bthank(?:s| you)\b", re.I)  # "thank you" speaks to the rep
+# "Dana from Fieldbell", "Tobias with Verifold": the rep names the seller when introducing.
+_INTRODUCED_AS = re.compile(r"\b(?:from|with|at|here at)\s+([A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)?)")
 _PROMPT_KINDS = {
     "attribution_prompt": "attribution",
     "research_prompt": "research",
@@ -160,6 +173,54 @@ def _without_retold(
         else [kept(i, found_in) for i, found_in in zip(answer.sentences, named, strict=True)]
         for answer, named in zip(answers, mentions, strict=True)
     ]
+
+
+def _seller_name(utterances: Sequence[Utterance]) -> str | None:
+    """The seller's name as the rep gives it in the first turn ("Dana from Fieldbell")."""
+    for u in utterances[:3]:
+        if u.role == "rep":
+            m = _INTRODUCED_AS.search(u.text)
+            return m.group(1) if m else None
+    return None
+
+
+def _names_seller(text: str, seller: str | None) -> bool:
+    """Whether a sentence speaks of the seller: "you", "your", or the seller's name."""
+    return bool(_SELLER_WORDS.search(_THANKS.sub("", text))) or bool(
+        seller and seller.lower() in text.lower()
+    )
+
+
+def _opening(
+    utterances: Sequence[Utterance],
+    by_utt: dict[int, list[int]],
+    first_prompt: int | None,
+    texts: Sequence[str],
+    docs: Sequence,
+) -> list[int]:
+    """Sentences (batch indexes) of the prospect's first turns, before the rep asks anything,
+    that name a source and the seller: "Your COO was on the Fleet Forward podcast", "my
+    brother-in-law... it's Fieldbell this, Fieldbell that". No cue is needed this early; a
+    source named without the seller ("sorry, my Google calendar") is small talk."""
+    seller = _seller_name(utterances)
+    out: list[int] = []
+    turns = 0
+    for u in utterances:
+        if first_prompt is not None and u.index >= first_prompt:
+            break
+        if not _listener(u):
+            continue
+        turns += 1
+        if turns > OPENING_TURNS:
+            break
+        for i in by_utt.get(u.index, []):
+            named = any(
+                sp.label_ not in ("other", NOT_A_CHANNEL) and sp.text.lower() not in _NO_SOURCE
+                for sp in cue_spans(docs[i], CHANNEL_TERMS)
+            )
+            if named and _names_seller(texts[i], seller):
+                out.append(i)
+    return out
 
 
 def _listener(u: Utterance) -> bool:
@@ -414,13 +475,20 @@ class Extractor:
         for i in rep_idx:
             kinds = set(labels(docs[i], PROMPT_CUES))
             certain = "attribution" in kinds
+            # "...so I'd love to hear how Permitpath came to your attention.": a statement
+            # that closes the rep's turn with a cue asks, however long it runs.
+            closing = certain and i == by_utt[sentences[i].utterance.index][-1]
             if questions[i] or kinds:
                 for j, cls in enumerate(classes):
                     least = ATTRIBUTION_PROMPT_MIN if cls == "attribution_prompt" else PROMPT_MIN
                     if cls in _PROMPT_KINDS and prompt_probs[i][j] >= least:
                         kinds.add(_PROMPT_KINDS[cls])
                         certain |= cls == "attribution_prompt" and prompt_probs[i][j] >= PROMPT_MIN
-            if kinds and (questions[i] or word_count(texts[i]) <= 20):
+            if kinds and (
+                questions[i]
+                or word_count(texts[i]) <= STATEMENT_PROMPT_WORDS
+                or (closing and word_count(texts[i]) <= CLOSING_PROMPT_WORDS)
+            ):
                 prompts.setdefault(sentences[i].utterance.index, set()).update(kinds)
                 if certain:
                     sure.add(sentences[i].utterance.index)
@@ -433,6 +501,7 @@ class Extractor:
             if questions[i] and cue_spans(docs[i], CHANNEL_TERMS)
         }
         answered: set[int] = set()  # sentences already read as part of an attribution answer
+        researched: set[int] = set()  # sentences answering a research or opinion prompt
         for u_index, kinds in sorted(prompts.items()):
             turns = self._answer_turns(
                 utterances,
@@ -454,6 +523,7 @@ class Extractor:
                     )
                 )
             if kinds & {"research", "opinion"}:
+                researched.update(answer_sentences)
                 for i in answer_sentences:
                     if word_count(texts[i]) < 4 or texts[i].rstrip().endswith("?"):
                         continue
@@ -480,6 +550,30 @@ class Extractor:
                     and position[sentences[i].utterance.index] < early
                 )
             )
+        ]
+        volunteered += [
+            i
+            for i in _opening(utterances, by_utt, min(prompts, default=None), texts, docs)
+            if i not in answered and i not in volunteered
+        ]
+        # "We already use Heartbeat Kudos for recognition": being a customer already is how
+        # they know the seller, whenever in the call it comes up.
+        seller = _seller_name(utterances)
+        volunteered += [
+            i
+            for i in idx
+            if _listener(sentences[i].utterance)
+            and i not in answered
+            and i not in volunteered
+            and any(
+                sp.label_ == "existing_relationship" for sp in cue_spans(docs[i], CHANNEL_TERMS)
+            )
+            and _names_seller(texts[i], seller)
+        ]
+        # Answering "did you look at anything else?", "I asked ChatGPT for a template" is
+        # research: a cue there tells how they found the seller only when it names the seller.
+        volunteered = [
+            i for i in volunteered if i not in researched or _names_seller(texts[i], seller)
         ]
         # "I only agreed to this / because Priscilla told me at the ABA Institute", "I met one
         # of your guys at the meetup. / So the name was already familiar.": the cue and the
