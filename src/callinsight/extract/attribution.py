@@ -11,7 +11,9 @@
 4. Entities: the well-known name matched, else spaCy NER (person, organisation, work of art,
    event) nearest to the channel's term, else a capitalised name beside it.
 Answers volunteered unasked ("a friend at Acme swore by you, that's why I booked") are found by
-statement cues together with a channel term in the same sentence.
+statement cues together with a channel term in the same sentence; in the prospect's first two
+turns, before the rep asks anything, a channel term in a sentence that speaks of the seller
+("Your COO was on the Fleet Forward podcast") needs no cue (``extractor._opening``).
 5. Disambiguation, where one sentence names a channel and the medium it came through: an ad
    (on LinkedIn, YouTube, in a newsletter, at the top of Google) is paid_ads, an ad on a podcast
    is the podcast; a rep's message on LinkedIn is outbound; a webinar or panel where a checklist
