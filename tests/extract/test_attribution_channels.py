@@ -471,3 +471,19 @@ def test_being_a_customer_already_is_told_whenever_it_comes_up(extractor):
     found = _channels_by_turn(extractor, turns)
     assert (3, "existing_relationship") in found
     assert (5, "existing_relationship") not in found  # not the seller's product
+
+
+def test_a_short_question_about_today_is_the_rep_moving_on(extractor):
+    def found(follow_up: str) -> set[tuple[int, str]]:
+        return _channels_by_turn(
+            extractor,
+            _call(
+                "Quick one to start, how did we come onto your radar?",
+                "I was browsing the PagerDuty integrations directory and you were listed there.",
+                follow_up,
+                "Customers found out about our outage from Twitter, you know, before we did.",
+            ),
+        )
+
+    assert (3, "social") not in found("Ha, we'll take it. What's the situation today?")
+    assert (3, "social") in found("Ha, we'll take it. Where else?")

@@ -78,7 +78,10 @@ _SELLER_WORDS = re.compile(r"\b(?:you|your|yours|you'?re|you'?d|you'?ve|y'?all)\
 # "I've read your capabilities page. Skip the overview.": having read something of the
 # seller's before a call names no source; the piece itself would ("your ROI guide").
 _NO_SOURCE = {"read your"}
-_THANKS = re.compile(r"\bthank(?:s| you)\b", re.I)  # "thank you" speaks to the rep
+# "Thank you", "you know", "you're on speaker" speak to the rep, not of the seller.
+_TO_THE_REP = re.compile(
+    r"\b(?:thank(?:s| you)|you know|you see|mind you|you'?re on (?:mute|speaker))\b", re.I
+)
 # "Dana from Fieldbell", "Tobias with Verifold": the rep names the seller when introducing.
 _INTRODUCED_AS = re.compile(r"\b(?:from|with|at|here at)\s+([A-Z][\w&'-]*(?:\s+[A-Z][\w&'-]*)?)")
 _PROMPT_KINDS = {
@@ -125,6 +128,9 @@ _FOLLOW_UP = re.compile(
 )
 
 
+_MOVES_ON = re.compile(r"\b(?:today|currently|right now|these days|at the moment)\b", re.I)
+
+
 def _follows_up(rep_text: str) -> bool:
     """Whether a rep turn between answer turns keeps the answer going: a backchannel ("oh
     nice") or a short question about it ("which episode?", "anything else?"), not the next
@@ -134,6 +140,8 @@ def _follows_up(rep_text: str) -> bool:
     if "?" not in rep_text:
         return word_count(rep_text) <= BACKCHANNEL_WORDS
     asked = re.split(r"(?<=[.!])\s+", rep_text.strip())[-1]
+    if _MOVES_ON.search(asked):
+        return False  # "What's the situation today?": short, but the next discovery question
     return word_count(asked) <= FOLLOW_UP_ASK or (
         bool(_FOLLOW_UP.search(asked)) and word_count(asked) <= 2 * FOLLOW_UP_ASK
     )
@@ -186,7 +194,7 @@ def _seller_name(utterances: Sequence[Utterance]) -> str | None:
 
 def _names_seller(text: str, seller: str | None) -> bool:
     """Whether a sentence speaks of the seller: "you", "your", or the seller's name."""
-    return bool(_SELLER_WORDS.search(_THANKS.sub("", text))) or bool(
+    return bool(_SELLER_WORDS.search(_TO_THE_REP.sub("", text))) or bool(
         seller and seller.lower() in text.lower()
     )
 
