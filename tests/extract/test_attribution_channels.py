@@ -487,3 +487,29 @@ def test_a_short_question_about_today_is_the_rep_moving_on(extractor):
 
     assert (3, "social") not in found("Ha, we'll take it. What's the situation today?")
     assert (3, "social") in found("Ha, we'll take it. Where else?")
+
+
+def test_a_person_passing_on_a_piece_only_carried_the_source(read):
+    found = read("And then a colleague forwarded your white paper on statistical monitoring.")
+    assert "content" in found and "referral" not in found
+    assert "referral" in read("A colleague recommended you over lunch.")
+
+
+def test_a_referral_by_someone_in_the_meeting_is_no_source(extractor):
+    def found(who: str) -> set[tuple[int, str]]:
+        turns = [
+            Utterance(
+                0, "Nadia", "Thanks for fitting this in. What brought you to Sifter?", role="rep"
+            ),
+            Utterance(1, "Funmi Oyelaran", "Kevin can take that one.", role="prospect"),
+            Utterance(
+                2,
+                "Kevin Tran",
+                f"I kept complaining until {who} told me to call you.",
+                role="prospect",
+            ),
+        ]
+        return _channels_by_turn(extractor, turns)
+
+    assert (2, "referral") not in found("Funmi")
+    assert (2, "referral") in found("Dana Whitlock")

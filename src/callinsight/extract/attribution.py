@@ -19,7 +19,8 @@ turns, before the rep asks anything, a channel term in a sentence that speaks of
    is the podcast; a rep's message on LinkedIn is outbound; a webinar or panel where a checklist
    was handed out is the event; one of the seller's people met at an event or on a podcast is
    that source, not outreach; a supplier, reseller or integrator "recommending" is partner,
-   an organisation alone is no person's referral, and a named consultant who mentions you is.
+   an organisation alone is no person's referral, and a named consultant who mentions you is;
+   a colleague who forwarded a white paper only carried it (the piece is the source).
    A negated term ("the first result that wasn't an ad") names nothing, and a vague answer
    ("couldn't tell you, possibly an event") is only `other`: hedged guesses after it credit no
    channel.
@@ -97,6 +98,9 @@ _ROLES = (
 )  # fmt: skip
 _PERSON_WORDS = re.compile(
     r"\b(?:" + "|".join(re.escape(w.strip()) for w in (*_REFERRER_NOUNS, *_ROLES)) + r")s?\b", re.I
+)
+_PASSED_ON = re.compile(
+    r"\b(?:forward(?:s|ed)?|sent|sends|shared|shares|passed (?:along|on))\b", re.I
 )
 # Words before a term that deny it: "wasn't an ad", "didn't google it".
 _NEGATION = {"not", "n't", "never", "no", "without", "nt"}
@@ -266,6 +270,10 @@ def _disambiguate(mentions: list, text: str) -> list:
     # The webinar or panel is the event; the checklist handed out there is not another source.
     if any(m.channel == "event" for m in mentions):
         mentions = [m for m in mentions if m.channel != "content"]
+    # "A colleague forwarded your white paper": the piece is the source, the colleague only
+    # carried it (as a forum or a feed that posts it does not: those stay sources of their own).
+    if any(m.channel == "content" for m in mentions) and _PASSED_ON.search(text):
+        mentions = [m for m in mentions if m.channel != "referral"]
     # A term inside another source's name ("Manufacturing Happy Hour", the podcast; "Agency
     # Ops Collective", the community) is that source.
     mentions = [

@@ -183,6 +183,37 @@ def _without_retold(
     ]
 
 
+def _without_the_room(
+    answers: Sequence[AttributionAnswer],
+    mentions: list[list[list]],
+    calls: Sequence[CallText],
+    owner: Sequence[int],
+) -> list[list[list]]:
+    """Each answer's channel mentions, less referrals by someone on the prospect's side of
+    the call ("...until Funmi told me to call you", with Funmi in the meeting): a colleague in
+    the room sending them over is no source of how the company heard of the seller."""
+    in_room: dict[int, set[str]] = {}
+    for c in {owner[i] for a in answers for i in a.sentences}:
+        in_room[c] = {
+            name.lower()
+            for u in calls[c].utterances
+            if _listener(u) and u.speaker
+            for name in (u.speaker, u.speaker.split()[0])
+        }
+
+    def kept(i: int, found_in: list) -> list:
+        return [
+            m
+            for m in found_in
+            if not (m.channel == "referral" and m.entity and m.entity.lower() in in_room[owner[i]])
+        ]
+
+    return [
+        [kept(i, found_in) for i, found_in in zip(answer.sentences, named, strict=True)]
+        for answer, named in zip(answers, mentions, strict=True)
+    ]
+
+
 def _seller_name(utterances: Sequence[Utterance]) -> str | None:
     """The seller's name as the rep gives it in the first turn ("Dana from Fieldbell")."""
     for u in utterances[:3]:
@@ -420,9 +451,9 @@ class Extractor:
             [[texts[i] for i in a.sentences] for a in answers],
             [[docs[i] for i in a.sentences] for a in answers],
         )
-        for answer, named in zip(
-            answers, _without_retold(answers, mentions, sentences, owner), strict=True
-        ):
+        mentions = _without_retold(answers, mentions, sentences, owner)
+        mentions = _without_the_room(answers, mentions, calls, owner)
+        for answer, named in zip(answers, mentions, strict=True):
             self._attribution(answer, named, texts, sentences, add)
         # Research answers may have taken sentences back: a run left without its seed goes.
         for run in objection_runs(objection_at, sentences, self.threshold):
