@@ -513,3 +513,10 @@ def test_a_referral_by_someone_in_the_meeting_is_no_source(extractor):
 
     assert (2, "referral") not in found("Funmi")
     assert (2, "referral") in found("Dana Whitlock")
+
+
+def test_beside_another_source_a_piece_not_the_sellers_is_only_talked_about(read):
+    found = read("The reviews on Capterra mentioned the protocol templates specifically.")
+    assert "review_site" in found and "content" not in found
+    # the seller's own piece, beside the source that carried it, is a source too
+    assert {"social", "content"} <= set(read("Someone on LinkedIn posted your blog post on churn."))

@@ -14,20 +14,20 @@ from callinsight.config import CHECKOUT
 from callinsight.extract import CallText
 from callinsight.extract.evaluation import load_labelled_calls, score_extraction
 
-FLOORS = {  # reached with the static vectors: P 0.886, R 0.816, category 0.805, channels 0.897
+FLOORS = {  # reached with the static vectors: P 0.886, R 0.816, category 0.805, channels 0.910
     "objection_precision": 0.88,
     "objection_recall": 0.81,
     "category_accuracy": 0.80,
-    "channel_f1": 0.89,
+    "channel_f1": 0.90,
     "question_f1": 0.85,
     "content_mention_f1": 0.83,
 }
 
 
 # The channel rules are written from the development and training calls' errors: their gains
-# there (development set of 60 calls 0.937 when pinned) are pinned too, as the evaluation set's
+# there (development set of 60 calls 0.941 when pinned) are pinned too, as the evaluation set's
 # floor alone would not notice them all undone.
-DEV_CHANNEL_FLOOR = 0.93
+DEV_CHANNEL_FLOOR = 0.935
 
 
 @pytest.fixture(scope="module")

@@ -99,6 +99,9 @@ _ROLES = (
 _PERSON_WORDS = re.compile(
     r"\b(?:" + "|".join(re.escape(w.strip()) for w in (*_REFERRER_NOUNS, *_ROLES)) + r")s?\b", re.I
 )
+_THEIRS = re.compile(
+    r"\byour\b|\byou guys'|\by'?all's\b|\bthe one you\b|\byou (?:published|put out|wrote)\b", re.I
+)
 _PASSED_ON = re.compile(
     r"\b(?:forward(?:s|ed)?|sent|sends|shared|shares|passed (?:along|on))\b", re.I
 )
@@ -269,6 +272,14 @@ def _disambiguate(mentions: list, text: str) -> list:
         mentions = [m for m in mentions if m.channel != "social"]
     # The webinar or panel is the event; the checklist handed out there is not another source.
     if any(m.channel == "event" for m in mentions):
+        mentions = [m for m in mentions if m.channel != "content"]
+    # "The reviews mentioned the protocol templates": beside another source, a piece that is
+    # not the seller's ("your guide", "the one you published") is what that source talked about.
+    if (
+        any(m.channel == "content" for m in mentions)
+        and any(m.channel not in ("content", "other") for m in mentions)
+        and not _THEIRS.search(text)
+    ):
         mentions = [m for m in mentions if m.channel != "content"]
     # "A colleague forwarded your white paper": the piece is the source, the colleague only
     # carried it (as a forum or a feed that posts it does not: those stay sources of their own).
