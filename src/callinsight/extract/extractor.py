@@ -127,7 +127,7 @@ _FOLLOW_UP = re.compile(
     r"\b(else|which|who|whose|where|what was|how so|really|and then|anything|any other)\b", re.I
 )
 
-
+# "What's the situation today?": short, but about now, so the rep has moved on.
 _MOVES_ON = re.compile(r"\b(?:today|currently|right now|these days|at the moment)\b", re.I)
 
 
@@ -141,7 +141,7 @@ def _follows_up(rep_text: str) -> bool:
         return word_count(rep_text) <= BACKCHANNEL_WORDS
     asked = re.split(r"(?<=[.!])\s+", rep_text.strip())[-1]
     if _MOVES_ON.search(asked):
-        return False  # "What's the situation today?": short, but the next discovery question
+        return False
     return word_count(asked) <= FOLLOW_UP_ASK or (
         bool(_FOLLOW_UP.search(asked)) and word_count(asked) <= 2 * FOLLOW_UP_ASK
     )
@@ -236,12 +236,12 @@ def _opening(
     first_prompt: int | None,
     texts: Sequence[str],
     docs: Sequence,
+    seller: str | None,
 ) -> list[int]:
     """Sentences (batch indexes) of the prospect's first turns, before the rep asks anything,
     that name a source and the seller: "Your COO was on the Fleet Forward podcast", "my
     brother-in-law... it's Fieldbell this, Fieldbell that". No cue is needed this early; a
     source named without the seller ("sorry, my Google calendar") is small talk."""
-    seller = _seller_name(utterances)
     out: list[int] = []
     turns = 0
     for u in utterances:
@@ -590,14 +590,11 @@ class Extractor:
                 )
             )
         ]
-        volunteered += [
-            i
-            for i in _opening(utterances, by_utt, min(prompts, default=None), texts, docs)
-            if i not in answered and i not in volunteered
-        ]
+        seller = _seller_name(utterances)
+        opening = _opening(utterances, by_utt, min(prompts, default=None), texts, docs, seller)
+        volunteered += [i for i in opening if i not in answered and i not in volunteered]
         # "We already use Heartbeat Kudos for recognition": being a customer already is how
         # they know the seller, whenever in the call it comes up.
-        seller = _seller_name(utterances)
         volunteered += [
             i
             for i in idx
