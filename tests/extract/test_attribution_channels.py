@@ -20,6 +20,14 @@ def _channels_by_turn(extractor, turns: list[Utterance]) -> set[tuple[int, str]]
     return {(f.utterance_index, f.channel) for f in found if f.kind == "attribution"}
 
 
+def _call(*texts: str) -> list[Utterance]:
+    """A call alternating rep and prospect, the rep first."""
+    return [
+        Utterance(n, "Rep" if n % 2 == 0 else "Sam", t, role="rep" if n % 2 == 0 else "prospect")
+        for n, t in enumerate(texts)
+    ]
+
+
 @pytest.fixture(scope="module")
 def read(embedder):
     """Channel -> entity for an answer (one or more sentences, read together)."""
@@ -306,21 +314,16 @@ def test_a_few_words_are_not_matched_to_example_answers(read):
 
 
 def test_a_source_told_again_unasked_later_is_the_one_already_credited(extractor):
-    turns = [
-        Utterance(0, "Rep", "How did you hear about us?", role="rep"),
-        Utterance(1, "Joe", "Your billboard on the I-5, every single morning.", role="prospect"),
-        Utterance(2, "Rep", "Ha, good. What does dispatch look like today?", role="rep"),
-        Utterance(3, "Joe", "Whiteboards and a lot of yelling.", role="prospect"),
-        Utterance(4, "Rep", "Got it. Who else weighs in on this?", role="rep"),
-        Utterance(
-            5,
-            "Joe",
-            "My ops lead. Honestly, I saw your billboard again and figured why not.",
-            role="prospect",
-        ),
-        Utterance(6, "Rep", "Makes sense.", role="rep"),
-        Utterance(7, "Joe", "Also my friend at Dockside swears by you.", role="prospect"),
-    ]
+    turns = _call(
+        "How did you hear about us?",
+        "Your billboard on the I-5, every single morning.",
+        "Ha, good. What does dispatch look like today?",
+        "Whiteboards and a lot of yelling.",
+        "Got it. Who else weighs in on this?",
+        "My ops lead. Honestly, I saw your billboard again and figured why not.",
+        "Makes sense.",
+        "Also my friend at Dockside swears by you.",
+    )
     found = _channels_by_turn(extractor, turns)
     assert (1, "paid_ads") in found and (5, "paid_ads") not in found
     assert (7, "referral") in found  # a new source, unasked, still counts
@@ -329,12 +332,12 @@ def test_a_source_told_again_unasked_later_is_the_one_already_credited(extractor
 def test_a_half_recognised_question_gives_no_vague_answer(extractor):
     # The prompt model gives "Who was first?" 0.68 for "how did you hear about us": enough to
     # read a source in the answer, not to file "Doesn't matter." as a vague one.
-    turns = [
-        Utterance(0, "Rep", "Thanks for making time.", role="rep"),
-        Utterance(1, "Kai", "Sure. We looked at three tools and you were second.", role="prospect"),
-        Utterance(2, "Rep", "Second, I'll take it. Who was first?", role="rep"),
-        Utterance(3, "Kai", "Doesn't matter now.", role="prospect"),
-    ]
+    turns = _call(
+        "Thanks for making time.",
+        "Sure. We looked at three tools and you were second.",
+        "Second, I'll take it. Who was first?",
+        "Doesn't matter now.",
+    )
     assert not {f for f in _channels_by_turn(extractor, turns) if f[0] == 3}
 
 
@@ -375,14 +378,6 @@ def test_a_rep_offering_sources_keeps_the_answer_going(extractor):
 )
 def test_a_friend_by_any_name_is_a_referral(read, answer):
     assert "referral" in read(answer)
-
-
-def _call(*texts: str) -> list[Utterance]:
-    """A call alternating rep and prospect, the rep first."""
-    return [
-        Utterance(n, "Rep" if n % 2 == 0 else "Sam", t, role="rep" if n % 2 == 0 else "prospect")
-        for n, t in enumerate(texts)
-    ]
 
 
 def test_a_source_told_in_the_opening_turn_needs_no_cue(extractor):

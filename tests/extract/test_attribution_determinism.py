@@ -19,7 +19,8 @@ class NoVectors:  # the similarity fallback is not under test here
         return np.zeros((len(texts), 4), np.float32)
 
 reader = ChannelReader(load_taxonomy(load_settings().taxonomy_dir), NoVectors(), None)
-print(reader._fuzzy("a huge thread in the facebok group, then capterra and linkedn"))
+hits = reader._fuzzy_hits("a huge thread in the facebok group, then capterra and linkedn")
+print([(channel, name) for _said, channel, name in hits])
 """
 
 

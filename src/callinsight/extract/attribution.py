@@ -634,10 +634,6 @@ class ChannelReader:
             return True
         return any(ch.isupper() or ch.isdigit() for ch in known[1][1:]) and len(text) > 1
 
-    def _fuzzy(self, text: str) -> list[tuple[str, str]]:
-        """Well-known names spelt a little differently (speech recognition, typos)."""
-        return [(channel, name) for _gram, channel, name in self._fuzzy_hits(text)]
-
     def _fuzzy_hits(self, text: str) -> list[tuple[str, str, str]]:
         """(the words as said, channel, name) for each well-known name spelt a little
         differently. A phrase holding a name spelt right ("instagram and") is no misspelling

@@ -152,64 +152,45 @@ def _follows_up(rep_text: str) -> bool:
 _GOES_ON = re.compile(r"^\W*(?:(?:oh|um|uh|so),?\s+)*(?:and|then|also|but|plus|after that)\b", re.I)
 
 
-def _without_retold(
+def _credited(
     answers: Sequence[AttributionAnswer],
     mentions: list[list[list]],
     sentences: Sequence[Sentence],
     owner: Sequence[int],
+    calls: Sequence[CallText],
 ) -> list[list[list]]:
-    """Each answer's channel mentions, less those of an unasked answer that name a channel the
-    call named in an earlier turn: a source told again later ("so between the billboard and
-    Eddie...") is the one already credited."""
+    """Each answer's channel mentions, less those that credit no new source:
+    - in an unasked answer, a channel the call named in an earlier turn: a source told again
+      later ("so between the billboard and Eddie...") is the one already credited;
+    - a referral by someone on the prospect's side of the call ("...until Funmi told me to
+      call you", with Funmi in the meeting): a colleague in the room sending them over is no
+      source of how the company heard of the seller."""
     first_named: dict[tuple[int, str], int] = {}  # (call, channel) -> first utterance index
     for answer, named in zip(answers, mentions, strict=True):
         for i, found_in in zip(answer.sentences, named, strict=True):
             for m in found_in:
                 key, at = (owner[i], m.channel), sentences[i].utterance.index
                 first_named[key] = min(first_named.get(key, at), at)
-
-    def kept(i: int, found_in: list) -> list:
-        return [
-            m
-            for m in found_in
-            if first_named[(owner[i], m.channel)] >= sentences[i].utterance.index
-        ]
-
-    return [
-        named
-        if answer.asked
-        else [kept(i, found_in) for i, found_in in zip(answer.sentences, named, strict=True)]
-        for answer, named in zip(answers, mentions, strict=True)
-    ]
-
-
-def _without_the_room(
-    answers: Sequence[AttributionAnswer],
-    mentions: list[list[list]],
-    calls: Sequence[CallText],
-    owner: Sequence[int],
-) -> list[list[list]]:
-    """Each answer's channel mentions, less referrals by someone on the prospect's side of
-    the call ("...until Funmi told me to call you", with Funmi in the meeting): a colleague in
-    the room sending them over is no source of how the company heard of the seller."""
-    in_room: dict[int, set[str]] = {}
-    for c in {owner[i] for a in answers for i in a.sentences}:
-        in_room[c] = {
+    in_room = {
+        c: {
             name.lower()
             for u in calls[c].utterances
             if _listener(u) and u.speaker
             for name in (u.speaker, u.speaker.split()[0])
         }
+        for c in {owner[i] for a in answers for i in a.sentences}
+    }
 
-    def kept(i: int, found_in: list) -> list:
-        return [
-            m
-            for m in found_in
-            if not (m.channel == "referral" and m.entity and m.entity.lower() in in_room[owner[i]])
-        ]
+    def credits(answer: AttributionAnswer, i: int, m) -> bool:
+        if not answer.asked and first_named[(owner[i], m.channel)] < sentences[i].utterance.index:
+            return False
+        return not (m.channel == "referral" and m.entity and m.entity.lower() in in_room[owner[i]])
 
     return [
-        [kept(i, found_in) for i, found_in in zip(answer.sentences, named, strict=True)]
+        [
+            [m for m in found_in if credits(answer, i, m)]
+            for i, found_in in zip(answer.sentences, named, strict=True)
+        ]
         for answer, named in zip(answers, mentions, strict=True)
     ]
 
@@ -451,9 +432,8 @@ class Extractor:
             [[texts[i] for i in a.sentences] for a in answers],
             [[docs[i] for i in a.sentences] for a in answers],
         )
-        mentions = _without_retold(answers, mentions, sentences, owner)
-        mentions = _without_the_room(answers, mentions, calls, owner)
-        for answer, named in zip(answers, mentions, strict=True):
+        credited = _credited(answers, mentions, sentences, owner, calls)
+        for answer, named in zip(answers, credited, strict=True):
             self._attribution(answer, named, texts, sentences, add)
         # Research answers may have taken sentences back: a run left without its seed goes.
         for run in objection_runs(objection_at, sentences, self.threshold):
@@ -577,40 +557,36 @@ class Extractor:
                         continue
                     add(i, "research", 0.75, "rule", detail={"prompt_utterance": u_index})
         early = max(EARLY_TURNS, len(utterances) // 4)
-        volunteered = [
-            i
-            for i in idx
-            if _listener(sentences[i].utterance)
-            and i not in answered
-            and (
-                "volunteered_attribution" in labels(docs[i], STATEMENT_CUES)
+        seller = _seller_name(utterances)
+        opening = set(_opening(utterances, by_utt, min(prompts, default=None), texts, docs, seller))
+
+        def tells_source(i: int) -> bool:
+            cues = labels(docs[i], STATEMENT_CUES)
+            return (
+                "volunteered_attribution" in cues
+                or ("noticed_marketing" in cues and position[sentences[i].utterance.index] < early)
+                or i in opening
+                # "We already use Heartbeat Kudos for recognition": being a customer already
+                # is how they know the seller, whenever in the call it comes up.
                 or (
-                    "noticed_marketing" in labels(docs[i], STATEMENT_CUES)
-                    and position[sentences[i].utterance.index] < early
+                    any(
+                        sp.label_ == "existing_relationship"
+                        for sp in cue_spans(docs[i], CHANNEL_TERMS)
+                    )
+                    and _names_seller(texts[i], seller)
                 )
             )
-        ]
-        seller = _seller_name(utterances)
-        opening = _opening(utterances, by_utt, min(prompts, default=None), texts, docs, seller)
-        volunteered += [i for i in opening if i not in answered and i not in volunteered]
-        # "We already use Heartbeat Kudos for recognition": being a customer already is how
-        # they know the seller, whenever in the call it comes up.
-        volunteered += [
+
+        volunteered = {
             i
             for i in idx
             if _listener(sentences[i].utterance)
             and i not in answered
-            and i not in volunteered
-            and any(
-                sp.label_ == "existing_relationship" for sp in cue_spans(docs[i], CHANNEL_TERMS)
-            )
-            and _names_seller(texts[i], seller)
-        ]
-        # Answering "did you look at anything else?", "I asked ChatGPT for a template" is
-        # research: a cue there tells how they found the seller only when it names the seller.
-        volunteered = [
-            i for i in volunteered if i not in researched or _names_seller(texts[i], seller)
-        ]
+            and tells_source(i)
+            # Answering "did you look at anything else?", "I asked ChatGPT for a template" is
+            # research: a cue there tells how they found the seller only when it names them.
+            and (i not in researched or _names_seller(texts[i], seller))
+        }
         # "I only agreed to this / because Priscilla told me at the ABA Institute", "I met one
         # of your guys at the meetup. / So the name was already familiar.": the cue and the
         # channel can fall in neighbouring clauses of one turn, either way round.
@@ -623,7 +599,7 @@ class Extractor:
             and sentences[j].utterance is sentences[i].utterance
             and j not in answered
         }
-        volunteered = sorted(set(volunteered) | neighbours)
+        volunteered = sorted(volunteered | neighbours)
         if volunteered:
             found.append(AttributionAnswer(volunteered, asked=False, need_channel=True))
         return found
