@@ -1,7 +1,7 @@
 """Clustering and content-mapping speed at scale, on this machine.
 
-Vectors are realistic: the ~23,700 CLINC150 utterances (../shared/data/clustering/clinc150,
-in-scope and out-of-scope; fallback: corpora/train/objections.csv) embedded with the configured
+Vectors are realistic: the ~23,700 CLINC150 utterances (bench/data/clustering/clinc150,
+in-scope and out-of-scope) embedded with the configured
 embedder (the bundled MiniLM; cached in bench/.cache/), each repeated with small Gaussian noise
 (sigma 0.02 per dimension, re-normalised, seed 0) up to 100,000 vectors.
 
@@ -24,7 +24,6 @@ Tasks 2 and 3 report the median of ``--repeat`` runs.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import statistics
@@ -49,7 +48,7 @@ from callinsight.store import Store
 from callinsight.store.schema import CallRow, ClusterRow, ClusterSpaceRow, FindingRow, TextVectorRow
 
 ROOT = Path(__file__).resolve().parents[1]
-CLINC = ROOT.parent / "shared" / "data" / "clustering" / "clinc150" / "data_full.json"
+CLINC = ROOT / "bench" / "data" / "clustering" / "clinc150" / "data_full.json"
 CACHE = ROOT / "bench" / ".cache"
 N_FINDINGS = 100_000
 N_NEW = 20  # quotes of one new call
@@ -59,11 +58,8 @@ TARGETS = {"cluster": 60.0, "incremental": 0.050, "mapping": 10.0}  # seconds
 
 
 def real_texts() -> tuple[str, list[str]]:
-    if CLINC.is_file():
-        data = json.loads(CLINC.read_text(encoding="utf-8"))
-        return "clinc150", [t for part in sorted(data) for t, _ in data[part]]
-    with (ROOT / "corpora" / "train" / "objections.csv").open(encoding="utf-8") as fh:
-        return "objections", [r["text"] for r in csv.DictReader(fh)]
+    data = json.loads(CLINC.read_text(encoding="utf-8"))
+    return "clinc150", [t for part in sorted(data) for t, _ in data[part]]
 
 
 def real_vectors(embedder: Embedder, use_cache: bool) -> tuple[str, list[str], np.ndarray]:

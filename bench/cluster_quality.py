@@ -1,7 +1,7 @@
 """Clustering quality on any labelled set of short texts, with the product's own clusterer.
 
     .venv/bin/python bench/cluster_quality.py --data FILE.csv [--noise-label oos] [--sample N]
-    .venv/bin/python bench/cluster_quality.py --banking77 --clinc150   (the shared reference sets)
+    .venv/bin/python bench/cluster_quality.py --banking77 --clinc150   (bench/data/clustering)
 
 ``FILE.csv`` has the columns ``text,label`` (``category`` or ``intent`` are accepted for label).
 The texts are embedded with the configured embedder (the bundled all-MiniLM-L6-v2) and clustered
@@ -31,7 +31,8 @@ from callinsight.cluster.metrics import score_partition
 from callinsight.config import load_settings
 from callinsight.embed import get_embedder
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "clustering"
+# The two public reference sets ship with the checkout (bench/data/clustering/SOURCE.md).
+REFERENCE_SETS = Path(__file__).resolve().parent / "data" / "clustering"
 # Targets and published references from issue 5.
 REFERENCE = {
     "banking77": dict(
@@ -100,9 +101,9 @@ def main() -> int:
     console = Console(width=140)
     jobs = []
     if args.banking77 or not (args.data or args.clinc150):
-        jobs.append(("banking77", *read_csv(SHARED / "banking77" / "test.csv"), None))
+        jobs.append(("banking77", *read_csv(REFERENCE_SETS / "banking77" / "test.csv"), None))
     if args.clinc150 or not (args.data or args.banking77):
-        jobs.append(("clinc150", *read_clinc(SHARED / "clinc150"), "oos"))
+        jobs.append(("clinc150", *read_clinc(REFERENCE_SETS / "clinc150"), "oos"))
     for path in args.data:
         jobs.append((path.name, *read_csv(path), args.noise_label))
     results = [evaluate(*job, params, args.sample, console) for job in jobs]
