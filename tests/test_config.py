@@ -8,6 +8,7 @@ import pytest
 
 from callinsight.config import load_settings
 from callinsight.errors import ConfigError
+from callinsight.transcribe import UNSURE_BELOW_LOGPROB
 
 
 def test_defaults(monkeypatch, tmp_path):
@@ -19,7 +20,9 @@ def test_defaults(monkeypatch, tmp_path):
     s = load_settings()
     assert s.workspace == Path("callinsight-data")
     assert s.db_url == f"sqlite:///{(tmp_path / 'callinsight-data' / 'callinsight.db')}"
-    assert (s.model, s.compute_type, s.beam_size, s.vad) == ("tiny.en", "int8", 1, True)
+    assert (s.model, s.compute_type, s.vad) == ("tiny.en", "int8", True)
+    assert (s.beam_size, s.fallback_beam_size) == (1, 5)  # greedy, beam 5 where greedy fails
+    assert s.fallback_below_logprob == UNSURE_BELOW_LOGPROB
     assert (s.channel_roles.left, s.channel_roles.right) == ("rep", "prospect")
 
 

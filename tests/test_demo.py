@@ -17,10 +17,13 @@ pytestmark = pytest.mark.slow
 
 RECORDINGS = sorted((DEMO / "recordings").glob("*.ogg"))
 TRANSCRIPTS = sorted(p for p in (DEMO / "transcripts").iterdir() if p.is_file())
-# tiny.en on espeak-ng voices compressed to Opus at 32 kb/s: measured 5.2% to 14.5% per channel
-# (mean 11.2%; invented names like Corvala are the usual misses). A regression in decoding,
-# channel handling or model options pushes these up first.
-MAX_CHANNEL_WER = 0.20
+# Floors that hold on any x86-64 CPU, set from the spread bench/transcribe.py measures across
+# decodings and int8 kernel paths (oneDNN AVX-512 and AVX2, CTranslate2's own ISA dispatch):
+# the shipped decoding's worst channel is 25.2% (rec-02's prospect on AVX2 kernels; 14.7% on
+# this machine's own), beam 5's 23.3%, and the demo's pooled WER 10.7% to 11.9%. The invented
+# names (Corvala, Invoicera) are the usual misses. A loop, a lost channel or a wrong option
+# gives 50% and more on a channel; a subtler regression moves the mean first.
+MAX_CHANNEL_WER = 0.30
 MAX_MEAN_WER = 0.15
 
 

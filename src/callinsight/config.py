@@ -65,7 +65,15 @@ class Settings(BaseSettings):
     transcriber: str = Field("faster-whisper", description="registered transcriber name")
     model: str = Field("tiny.en", description="'tiny.en', 'base', or a CTranslate2 Whisper folder")
     compute_type: str = "int8"
-    beam_size: int = Field(1, ge=1, description="1 = greedy: ~3x faster than 5 on CPU")
+    beam_size: int = Field(1, ge=1, description="1 = greedy decoding")
+    fallback_beam_size: int = Field(
+        5,
+        ge=0,
+        description="beam width for a window greedy decoding loops on or is unsure of; 0 = none",
+    )
+    fallback_below_logprob: float = Field(
+        -0.4, lt=0, description="greedy windows less sure than this (mean log prob) get beam search"
+    )
     cpu_threads: int = Field(0, ge=0, description="0 = one per core")
     vad: bool = True
     language: str | None = Field("en", description="None = detect (multilingual models only)")

@@ -7,13 +7,16 @@ Models come only from installed packages or a local folder; nothing is downloade
 
 from __future__ import annotations
 
+import contextvars
+import dataclasses
+import functools
 import math
 import os
 import shutil
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 
@@ -128,21 +131,107 @@ _models: dict[tuple[str, str, int], object] = {}
 _models_lock = threading.Lock()
 
 
-def _load_whisper(folder: Path, compute_type: str, cpu_threads: int):
-    """One WhisperModel per (folder, compute type, threads) per process."""
+# Where greedy decoding counts as unsure (mean token log probability); Whisper's own is -1.0.
+# Chosen in bench/transcribe.py: -0.5 re-decodes 8 windows of the reference recordings, -0.4
+# 23 (WER 12.2% -> 11.5%, +29% CPU), -0.3 nearly all of them, dearer than beam 5 everywhere.
+UNSURE_BELOW_LOGPROB = -0.4
+
+
+class Fallback(NamedTuple):
+    """When a greedy window is decoded again by beam search, and how wide."""
+
+    beam_size: int = 5  # 0: never
+    below_logprob: float = UNSURE_BELOW_LOGPROB
+
+
+# The fallback of the decoding running in this thread (faster-whisper's segment generator runs
+# in the thread that reads it), so one loaded model serves transcribers of other settings.
+_fallback: contextvars.ContextVar[Fallback] = contextvars.ContextVar(
+    "fallback",
+    default=Fallback(beam_size=0),  # noqa: B039 (a NamedTuple is immutable)
+)
+
+
+def _needs_fallback(decoded: tuple, options, below_logprob: float | None = None) -> bool:
+    """Whisper's test of a decoded 30 s window: too repetitive or too unsure, and not silence.
+
+    ``below_logprob`` (default: Whisper's own -1.0) is where "unsure" starts; the silence test
+    keeps Whisper's threshold either way, so no speech is dropped that Whisper would keep.
+    """
+    result, avg_logprob, _temperature, compression_ratio = decoded
+    threshold = options.log_prob_threshold
+    gate = threshold if below_logprob is None else below_logprob
+    unsure = gate is not None and avg_logprob < gate
+    silence = (
+        threshold is not None
+        and avg_logprob < threshold
+        and options.no_speech_threshold is not None
+        and result.no_speech_prob > options.no_speech_threshold
+    )
+    if silence:
+        return False  # the window is dropped as no speech anyway
+    looping = (
+        options.compression_ratio_threshold is not None
+        and compression_ratio > options.compression_ratio_threshold
+    )
+    return looping or unsure
+
+
+@functools.cache
+def _beam_fallback_class():
     from faster_whisper import WhisperModel
 
+    class BeamFallbackWhisper(WhisperModel):
+        """WhisperModel whose failed windows are decoded again by beam search, not by sampling.
+
+        Whisper's fallback re-decodes a window that loops ("the Lord of the Lord of ...") or
+        scores too low at rising temperatures, i.e. by sampling. CTranslate2 seeds its sampler
+        once per worker thread, so sampled words depend on what the thread decoded before: the
+        same audio can give other words. Beam search is deterministic; run only on the windows
+        greedy is unsure of, it came within 1.5% of beam 5's WER for 29% more CPU time than
+        greedy, where beam 5 everywhere cost 49% (bench/transcribe.py, README).
+        """
+
+        fallbacks = 0  # windows decoded again over the model's life (read by benchmarks)
+
+        def generate_with_fallback(self, encoder_output, prompt, tokenizer, options):
+            first = super().generate_with_fallback(encoder_output, prompt, tokenizer, options)
+            fallback = _fallback.get()
+            if fallback.beam_size <= options.beam_size or not _needs_fallback(
+                first, options, fallback.below_logprob
+            ):
+                return first
+            self.fallbacks += 1
+            wider = dataclasses.replace(options, beam_size=fallback.beam_size)
+            second = super().generate_with_fallback(encoder_output, prompt, tokenizer, wider)
+            if not _needs_fallback(second, options):
+                return second
+            # Both fail: as Whisper does, the likelier of those that do not loop, if any.
+            limit = options.compression_ratio_threshold
+            calm = [d for d in (first, second) if limit is None or d[3] <= limit]
+            return max(calm or (first, second), key=lambda d: d[1])
+
+    return BeamFallbackWhisper
+
+
+def _load_whisper(folder: Path, compute_type: str, cpu_threads: int):
+    """One WhisperModel per (folder, compute type, threads) per process."""
     key = (str(folder), compute_type, cpu_threads)
     with _models_lock:
         if key not in _models:
-            _models[key] = WhisperModel(
+            _models[key] = _beam_fallback_class()(
                 str(folder), device="cpu", compute_type=compute_type, cpu_threads=cpu_threads
             )
         return _models[key]
 
 
 class FasterWhisperTranscriber:
-    """Whisper through CTranslate2, int8 on CPU, VAD on, word timestamps kept."""
+    """Whisper through CTranslate2, int8 on CPU, VAD on, word timestamps kept.
+
+    Decoding is greedy (``beam_size`` 1), and a 30 s window that loops or scores too low is
+    decoded again with beam search of ``fallback_beam_size`` (0: never). No sampling anywhere,
+    so the same audio gives the same words on the same machine.
+    """
 
     def __init__(
         self,
@@ -150,6 +239,8 @@ class FasterWhisperTranscriber:
         *,
         compute_type: str = "int8",
         beam_size: int = 1,
+        fallback_beam_size: int = 5,
+        fallback_below_logprob: float = UNSURE_BELOW_LOGPROB,
         cpu_threads: int = 0,
         vad: bool = True,
         language: str | None = "en",
@@ -159,6 +250,7 @@ class FasterWhisperTranscriber:
         self.english_only = name.endswith(".en")
         self.compute_type = compute_type
         self.beam_size = beam_size
+        self.fallback = Fallback(fallback_beam_size, fallback_below_logprob)
         self.cpu_threads = cpu_threads
         self.vad = vad
         self.language = "en" if self.english_only else language
@@ -166,6 +258,15 @@ class FasterWhisperTranscriber:
 
     def transcribe(
         self, samples: np.ndarray, on_progress: AudioProgress | None = None
+    ) -> tuple[list[Segment], str | None]:
+        token = _fallback.set(self.fallback)
+        try:
+            return self._transcribe(samples, on_progress)
+        finally:
+            _fallback.reset(token)
+
+    def _transcribe(
+        self, samples: np.ndarray, on_progress: AudioProgress | None
     ) -> tuple[list[Segment], str | None]:
         segments, info = self._model.transcribe(
             samples,
@@ -176,6 +277,10 @@ class FasterWhisperTranscriber:
             # Repetition loops on long silence-separated turns are the classic tiny-model
             # failure; not conditioning on the previous window avoids them.
             condition_on_previous_text=False,
+            # No fallback to sampling: CTranslate2 seeds its sampler once per worker thread, so
+            # even a fixed seed gives words that depend on what the thread decoded before. One
+            # temperature keeps the same audio to the same words on the same machine.
+            temperature=0.0,
         )
         out = []
         for seg in segments:  # a generator: decoding happens as we iterate
@@ -211,6 +316,8 @@ def _faster_whisper(settings: Settings, model: str | None = None) -> FasterWhisp
         model or settings.model,
         compute_type=settings.compute_type,
         beam_size=settings.beam_size,
+        fallback_beam_size=settings.fallback_beam_size,
+        fallback_below_logprob=settings.fallback_below_logprob,
         cpu_threads=settings.cpu_threads,
         vad=settings.vad,
         language=settings.language,
