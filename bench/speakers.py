@@ -39,6 +39,7 @@ def ami_der() -> tuple[float, int, float, float]:
     from pyannote.metrics.diarization import DiarizationErrorRate
 
     from callinsight.ingest import decode
+    from callinsight.quality import read_rttm
     from callinsight.speakers.diarize import VoiceDiarizer
 
     samples = decode(AMI / "mixture.wav").samples[0]
@@ -46,9 +47,8 @@ def ami_der() -> tuple[float, int, float, float]:
     result = VoiceDiarizer().diarize(samples)
     wall = time.perf_counter() - t0
     ref, hyp = Annotation(), Annotation()
-    for line in (AMI / "mixture.rttm").read_text().splitlines():
-        p = line.split()
-        ref[Segment(float(p[3]), float(p[3]) + float(p[4]))] = p[7]
+    for start, end, speaker in read_rttm(AMI / "mixture.rttm"):
+        ref[Segment(start, end)] = speaker
     for turn in result.turns:
         hyp[Segment(turn.start, turn.end)] = turn.speaker
     der = DiarizationErrorRate(collar=0.25)(ref, hyp, uem=None)

@@ -52,7 +52,6 @@ AMI_FILLERS = {"mm", "hmm", "mm-hmm", "mmhmm", "um", "uh", "uhm", "er", "erm"}
 
 # Environment switches that send int8 products through another kernel, as another CPU would.
 # Read by CTranslate2 (CT2_USE_MKL, CT2_FORCE_CPU_ISA), oneDNN and MKL when they load.
-GATE: float | None = None  # --gate, handed on to the children
 DEMO_CHANNEL_FLOOR = 0.30  # tests/test_demo.py: MAX_CHANNEL_WER
 KERNELS = {
     "native": {},
@@ -95,6 +94,7 @@ def reference_items() -> list[tuple[str, str, object, str]]:
     import yaml
 
     from callinsight.ingest import SAMPLE_RATE, decode
+    from callinsight.quality import read_rttm
 
     items = []
     for rec in DEMO_RECORDINGS:
@@ -106,9 +106,8 @@ def reference_items() -> list[tuple[str, str, object, str]]:
     items.append(("jfk", "jfk", decode(SPEECH / "jfk.flac").samples[0], JFK_TEXT))
     mixture = decode(AMI / "mixture.wav").samples[0]
     turns: dict[str, list[tuple[float, float]]] = {}
-    for line in (AMI / "mixture.rttm").read_text().splitlines():
-        f = line.split()
-        turns.setdefault(f[7], []).append((float(f[3]), float(f[3]) + float(f[4])))
+    for start, end, speaker in read_rttm(AMI / "mixture.rttm"):
+        turns.setdefault(speaker, []).append((start, end))
     pause = np.zeros(int(0.3 * SAMPLE_RATE), dtype=np.float32)
     for letter, speaker in AMI_SPEAKERS.items():
         parts = []
@@ -190,13 +189,15 @@ def _pooled(runs: dict) -> tuple[float, float]:
     return errors / words, sum(r["wall_s"] for run in runs for r in run.values())
 
 
-def decoding_report(decodings: list[str], kernels: list[str], shipped: str) -> None:
+def decoding_report(
+    decodings: list[str], kernels: list[str], shipped: str, gate: float | None = None
+) -> None:
     runs: dict[tuple[str, str], dict] = {}
     skipped = []
     for kernel in kernels:
         for decoding in decodings:
             try:
-                runs[(kernel, decoding)] = _child("decoding", [], "tiny.en", decoding, kernel)
+                runs[(kernel, decoding)] = _child("decoding", [], "tiny.en", decoding, kernel, gate)
             except subprocess.CalledProcessError as exc:
                 last = (exc.stderr or "").strip().splitlines()[-1:]
                 skipped.append(f"{kernel} ({last[0] if last else exc.returncode})")
@@ -388,10 +389,17 @@ def _cpu_name() -> str:
     return platform.processor() or platform.machine()
 
 
-def _child(mode: str, files: list[Path], model: str, decoding: str, kernel: str = "native") -> dict:
+def _child(
+    mode: str,
+    files: list[Path],
+    model: str,
+    decoding: str,
+    kernel: str = "native",
+    gate: float | None = None,
+) -> dict:
     cmd = [sys.executable, __file__, "--child", mode, "--model", model, "--decoding", decoding]
-    if GATE is not None:
-        cmd += ["--gate", str(GATE)]
+    if gate is not None:
+        cmd += ["--gate", str(gate)]
     done = subprocess.run(
         [*cmd, *map(str, files)],
         check=True,
@@ -445,8 +453,6 @@ def main() -> None:
         return
     if not args.files:
         raise SystemExit("no recordings given and none in corpora/demo/recordings")
-    global GATE
-    GATE = args.gate
     decodings = [DECODING_NAMES[d.strip()] for d in args.decodings.split(",")]
     kernels = [k.strip() for k in args.kernels.split(",")]
     shipped = shipped_decoding()
@@ -454,7 +460,7 @@ def main() -> None:
     print(f"## bench/transcribe.py: tiny.en int8, {os.cpu_count()} cores, {_cpu_name()}")
     print()
     if not args.skip_decoding:
-        decoding_report(decodings, kernels, shipped)
+        decoding_report(decodings, kernels, shipped, args.gate)
     if not args.skip_speed:
         speed_report(args.files, args.model, shipped)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Sequence
+from pathlib import Path
 
 from callinsight.records import Utterance
 
@@ -36,6 +37,17 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     if not ref:
         return 0.0 if not hyp else 1.0
     return edit_distance(ref, hyp) / len(ref)
+
+
+def read_rttm(path) -> list[tuple[float, float, str]]:
+    """(start, end, speaker) of every SPEAKER line of an RTTM file, in file order."""
+    turns = []
+    for line in Path(path).read_text().splitlines():
+        f = line.split()
+        if f and f[0] == "SPEAKER":
+            start = float(f[3])
+            turns.append((start, start + float(f[4]), f[7]))
+    return turns
 
 
 def word_role_accuracy(

@@ -131,10 +131,11 @@ _models: dict[tuple[str, str, int], object] = {}
 _models_lock = threading.Lock()
 
 
-# Where greedy decoding counts as unsure (mean token log probability); Whisper's own is -1.0.
-# Chosen in bench/transcribe.py: -0.5 re-decodes 8 windows of the reference recordings, -0.4
-# 23 (WER 12.2% -> 11.5%, +29% CPU), -0.3 nearly all of them, dearer than beam 5 everywhere.
-UNSURE_BELOW_LOGPROB = -0.4
+# Where greedy decoding counts as unsure (mean token log probability; Whisper's own is -1.0),
+# the configured default. Chosen in bench/transcribe.py: -0.5 re-decodes 8 windows of the
+# reference recordings, -0.4 23 (WER 12.2% -> 11.5%, +29% CPU), -0.3 nearly all of them,
+# dearer than beam 5 everywhere.
+UNSURE_BELOW_LOGPROB: float = Settings.model_fields["fallback_below_logprob"].default
 
 
 class Fallback(NamedTuple):

@@ -8,6 +8,7 @@ from pyannote.core import Annotation, Segment
 from pyannote.metrics.diarization import DiarizationErrorRate
 
 from callinsight.ingest import decode
+from callinsight.quality import read_rttm
 from callinsight.records import Segment as SpeechSegment
 from callinsight.records import Word
 from callinsight.speakers.channels import split_by_speaker
@@ -27,10 +28,8 @@ def diarizer():
 
 def _reference() -> Annotation:
     ref = Annotation()
-    for line in (AMI / "mixture.rttm").read_text().splitlines():
-        parts = line.split()
-        start, dur = float(parts[3]), float(parts[4])
-        ref[Segment(start, start + dur)] = parts[7]
+    for start, end, speaker in read_rttm(AMI / "mixture.rttm"):
+        ref[Segment(start, end)] = speaker
     return ref
 
 
